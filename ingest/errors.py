@@ -1,0 +1,5 @@
+"""The one error type of ingestion: its message is shown to the user as is (Chinese)."""
+
+
+class IngestError(ValueError):
+    """A document that cannot be read or parsed; ``str(error)`` is a user-facing message."""

@@ -1,0 +1,53 @@
+"""Clause numbers of both styles: GB (5.1.2) and regulation (第二十三条), and what may follow what."""
+from __future__ import annotations
+
+import re
+
+CN_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5,
+             "六": 6, "七": 7, "八": 8, "九": 9}
+CN_UNITS = {"十": 10, "百": 100, "千": 1000}
+CN_NUMERAL = "[零〇一二三四五六七八九十百千两]+"
+
+# Words that, right after a number or clause reference, show a body line rather than a heading:
+# units and measure words ("40学时以上"), cross references ("5.1.2规定的", "第三条所称").
+NOT_A_HEADING_AFTER_NUMBER = re.compile(
+    r"^(学时|课时|个|年|月|日|天|周|小时|分钟|分|秒|元|万|亿|人|名|次|家|项|条|款|章|节|倍|岁|号|页|"
+    r"规定|所述|所列|所称|所指|所规定|要求的|中的|中|的|和|与|或|及|至|到|以上|以下|以内|之|"
+    r"[%％、，,。；;:：)）\-~～×/*+=<>])")
+
+
+def cn_to_int(numeral: str) -> int:
+    """Chinese numeral (二十三, 一百零五) or Arabic digits to an int."""
+    if numeral.isdigit():
+        return int(numeral)
+    total, digit = 0, 0
+    for char in numeral:
+        if char in CN_DIGITS:
+            digit = CN_DIGITS[char]
+        elif char in CN_UNITS:
+            total += (digit or 1) * CN_UNITS[char]
+            digit = 0
+        else:
+            raise ValueError(numeral)
+    return total + digit
+
+
+def next_numbers(current: tuple[int, ...]) -> list[tuple[int, ...]]:
+    """Numbers that may follow ``current`` directly: its first child, or the next at any level."""
+    if not current:
+        return [(1,), (0,)]
+    candidates = [current + (1,)]
+    for level in range(len(current), 0, -1):
+        candidates.append(current[:level - 1] + (current[level - 1] + 1,))
+    return candidates
+
+
+def skipped_number(current: tuple[int, ...], number: tuple[int, ...]) -> tuple[int, ...] | None:
+    """The one number lost between ``current`` and ``number`` (a heading dropped in extraction).
+
+    ``4.1 → 4.3`` lost 4.2; ``5.1.3 → 5.2.1`` lost 5.2. None when more or nothing was skipped.
+    """
+    if number in next_numbers(current):
+        return None
+    return next((missing for missing in next_numbers(current) if number in next_numbers(missing)),
+                None)

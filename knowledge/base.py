@@ -1,0 +1,77 @@
+"""The knowledge base as one object: settings in, documents, index, search and build out.
+
+This is the composition root the pages, the CLIs and the tests share.
+"""
+from __future__ import annotations
+
+from functools import cached_property
+
+from langchain_core.embeddings import Embeddings
+
+from ingest.documents import ParsedDocument, all_documents
+from knowledge.embeddings import make_embeddings
+from knowledge.index import BuildResult, KnowledgeIndex, Progress, build_index, open_index, \
+    read_manifest
+from knowledge.retrieval import Hit, HybridRetriever, hybrid_search
+from settings import Settings, load_settings
+
+
+class IndexNotBuilt(RuntimeError):
+    """Searching before any index was built."""
+
+    def __str__(self) -> str:
+        return "知识库索引尚未建立:请先运行 `python -m ingest build`(`make run` 会自动完成)。"
+
+
+class KnowledgeBase:
+    def __init__(self, settings: Settings | None = None, embeddings: Embeddings | None = None):
+        self.settings = settings or load_settings()
+        self._embeddings = embeddings
+        self._index: KnowledgeIndex | None = None
+
+    @cached_property
+    def embeddings(self) -> Embeddings:
+        return self._embeddings or make_embeddings(self.settings.embedding_backend,
+                                                   self.settings.embedding_model_path)
+
+    @property
+    def max_upload_bytes(self) -> int:
+        return self.settings.max_upload_mb * 1024 * 1024
+
+    def documents(self) -> list[ParsedDocument]:
+        """Every document, parsed from its source file."""
+        return all_documents(self.settings.corpus_dir, self.settings.data_dir,
+                             self.max_upload_bytes)
+
+    def index(self) -> KnowledgeIndex | None:
+        """The current build, reopened when another build has been swapped in."""
+        manifest = read_manifest(self.settings.data_dir, self.embeddings.model_id)
+        if manifest is None:
+            return None
+        if self._index is None or self._index.build_id != manifest["build_id"]:
+            self._index = open_index(self.settings.data_dir, self.embeddings)
+        return self._index
+
+    def build(self, on_progress: Progress | None = None, force: bool = False) -> BuildResult:
+        result = build_index(self.settings.data_dir, self.documents(), self.embeddings,
+                             self.settings.chunk_max_chars, on_progress, force)
+        self._index = None
+        return result
+
+    def search(self, query: str, k: int | None = None,
+               doc_ids: list[str] | None = None) -> list[Hit]:
+        index = self.index()
+        if index is None:
+            raise IndexNotBuilt()
+        s = self.settings
+        return hybrid_search(index, query, k or s.retrieval_k, s.rrf_k, s.dense_weight,
+                             s.bm25_weight, doc_ids)
+
+    def retriever(self, doc_ids: list[str] | None = None) -> HybridRetriever:
+        index = self.index()
+        if index is None:
+            raise IndexNotBuilt()
+        s = self.settings
+        return HybridRetriever(index=index, k=s.retrieval_k, rrf_k=s.rrf_k,
+                               dense_weight=s.dense_weight, bm25_weight=s.bm25_weight,
+                               doc_ids=doc_ids)

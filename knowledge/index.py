@@ -1,0 +1,222 @@
+"""The knowledge index: clause chunks in a Chroma collection (dense) and a BM25 index (lexical).
+
+Each build goes into a new collection and folder; a pointer file (``current.json``) is swapped
+atomically when the build is complete, so readers never see a half-built index and a failed
+build leaves the previous one serving. Vectors are reused by content hash, so a rebuild only
+embeds text that changed. One pointer per embedding model: vectors of two models never mix.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import time
+import uuid
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable
+
+import bm25s
+import numpy as np
+from langchain_chroma import Chroma
+from langchain_core.embeddings import Embeddings
+
+from ingest.documents import ParsedDocument
+from knowledge.chunks import Chunk, chunk_documents
+from knowledge.embeddings import ReusingEmbeddings, content_key
+from knowledge.store import chroma_client
+from knowledge.tokenize import add_domain_words, expand_query, tokens
+
+POINTER_FILE = "current.json"
+KEEP_PREVIOUS_BUILDS = 1
+
+Progress = Callable[[int, int, str], None]
+
+
+@dataclass(frozen=True)
+class BuildResult:
+    build_id: str
+    chunks: int
+    embedded: int
+    reused: int
+    seconds: float
+    up_to_date: bool = False
+
+
+class KnowledgeIndex:
+    """A complete, readable build: its chunks, dense store and BM25 index."""
+
+    def __init__(self, data_dir: Path, model_id: str, manifest: dict, embeddings: Embeddings):
+        self.model_id = model_id
+        self.manifest = manifest
+        self.build_id = manifest["build_id"]
+        folder = _model_dir(data_dir, model_id) / "builds" / self.build_id
+        self.chunks = [Chunk.from_dict(json.loads(line)) for line in
+                       (folder / "chunks.jsonl").read_text(encoding="utf-8").splitlines()]
+        add_domain_words(json.loads((folder / "domain_words.json").read_text(encoding="utf-8")))
+        self._bm25 = bm25s.BM25.load(str(folder / "bm25"), show_progress=False, verbosity=0)
+        self._position = {chunk.chunk_id: number for number, chunk in enumerate(self.chunks)}
+        self.vectorstore = Chroma(client=chroma_client(data_dir),
+                                  collection_name=manifest["collection"],
+                                  embedding_function=embeddings, create_collection_if_not_exists=False)
+
+    def dense(self, query: str, limit: int, doc_ids: list[str] | None = None
+              ) -> list[tuple[Chunk, float]]:
+        """Chunks nearest to the query by cosine similarity."""
+        where = {"doc_id": {"$in": list(doc_ids)}} if doc_ids else None
+        limit = min(limit, len(self.chunks))
+        hits = self.vectorstore.similarity_search_with_score(query, k=limit, filter=where)
+        return [(self.chunks[self._position[document.id]], 1.0 - distance)
+                for document, distance in hits if document.id in self._position]
+
+    def lexical(self, query: str, limit: int, doc_ids: list[str] | None = None
+                ) -> list[tuple[Chunk, float]]:
+        """Chunks by BM25 over jieba tokens; only chunks sharing a term with the query."""
+        query_tokens = [token for token in tokens(expand_query(query)) if token in self._bm25.vocab_dict]
+        if not query_tokens or not self.chunks:
+            return []
+        mask = None
+        if doc_ids:
+            mask = np.array([chunk.doc_id in doc_ids for chunk in self.chunks], dtype=np.float32)
+        ids, scores = self._bm25.retrieve([query_tokens], k=min(limit, len(self.chunks)),
+                                          show_progress=False, weight_mask=mask)
+        return [(self.chunks[int(position)], float(score))
+                for position, score in zip(ids[0], scores[0]) if score > 0]
+
+
+def _model_dir(data_dir: Path, model_id: str) -> Path:
+    return Path(data_dir) / "index" / model_id
+
+
+def read_manifest(data_dir: Path, model_id: str) -> dict | None:
+    pointer = _model_dir(data_dir, model_id) / POINTER_FILE
+    if not pointer.is_file():
+        return None
+    return json.loads(pointer.read_text(encoding="utf-8"))
+
+
+def open_index(data_dir: Path, embeddings: Embeddings) -> KnowledgeIndex | None:
+    """The current build for this embedding model, or None when nothing is built yet."""
+    manifest = read_manifest(data_dir, embeddings.model_id)
+    return KnowledgeIndex(data_dir, embeddings.model_id, manifest, embeddings) if manifest else None
+
+
+def fingerprint(chunks: list[Chunk], model_id: str) -> str:
+    digest = hashlib.sha256(model_id.encode())
+    for chunk in chunks:
+        digest.update(json.dumps(chunk.to_dict(), ensure_ascii=False, sort_keys=True).encode())
+    return digest.hexdigest()
+
+
+def build_index(data_dir: Path, documents: list[ParsedDocument], embeddings: Embeddings,
+                chunk_max_chars: int, on_progress: Progress | None = None,
+                force: bool = False) -> BuildResult:
+    """Build the index of these documents aside and swap it in; unchanged input is a no-op."""
+    started = time.perf_counter()
+    report = on_progress or (lambda done, total, stage: None)
+    model_id = embeddings.model_id
+    chunks = chunk_documents(documents, chunk_max_chars)
+    print_ = fingerprint(chunks, model_id)
+    current = read_manifest(data_dir, model_id)
+    client = chroma_client(data_dir)
+    if current and current["fingerprint"] == print_ and not force \
+            and _collection_exists(client, current["collection"]):
+        return BuildResult(current["build_id"], len(chunks), 0, len(chunks), 0.0, up_to_date=True)
+
+    build_id = time.strftime("%Y%m%d%H%M%S") + "-" + uuid.uuid4().hex[:6]
+    collection = f"kb-{hashlib.sha256(model_id.encode()).hexdigest()[:10]}-{build_id}"
+    folder = _model_dir(data_dir, model_id) / "builds" / build_id
+    done = 0
+
+    def advance(count: int) -> None:
+        nonlocal done
+        done += count
+        report(done, len(chunks), "embedding")
+
+    reusing = ReusingEmbeddings(embeddings, _known_vectors(client, current), advance)
+    try:
+        folder.mkdir(parents=True)
+        store = Chroma(client=client, collection_name=collection, embedding_function=reusing,
+                       collection_metadata={"hnsw:space": "cosine", "model_id": model_id})
+        report(0, len(chunks), "embedding")
+        batch = 64
+        for start in range(0, len(chunks), batch):
+            part = chunks[start:start + batch]
+            store.add_texts([chunk.passage for chunk in part],
+                            metadatas=[_metadata(chunk) for chunk in part],
+                            ids=[chunk.chunk_id for chunk in part])
+        report(len(chunks), len(chunks), "bm25")
+        _write_lexical(folder, chunks, documents)
+        manifest = {
+            "build_id": build_id, "collection": collection, "fingerprint": print_,
+            "model_id": model_id, "built_at": time.strftime("%Y-%m-%d %H:%M:%S"),
+            "chunks": len(chunks),
+            "documents": [{"doc_id": d.info.doc_id, "short_name": d.info.short_name,
+                           "title": d.info.title, "clauses": len(d.clauses),
+                           "content_hash": d.content_hash} for d in documents],
+        }
+        _swap_pointer(_model_dir(data_dir, model_id), manifest)
+    except BaseException:
+        _drop_collection(client, collection)
+        shutil.rmtree(folder, ignore_errors=True)
+        raise
+    _prune(client, data_dir, model_id, keep={build_id, current["build_id"] if current else ""})
+    report(len(chunks), len(chunks), "done")
+    return BuildResult(build_id, len(chunks), len(chunks) - reusing.reused, reusing.reused,
+                       time.perf_counter() - started)
+
+
+def _metadata(chunk: Chunk) -> dict:
+    return {"doc_id": chunk.doc_id, "clause": chunk.clause, "part": chunk.part,
+            "content_key": content_key(chunk.passage)}
+
+
+def _known_vectors(client, current: dict | None) -> dict[str, list[float]]:
+    if not current or not _collection_exists(client, current["collection"]):
+        return {}
+    stored = client.get_collection(current["collection"]).get(include=["embeddings", "metadatas"])
+    return {metadata["content_key"]: list(vector)
+            for metadata, vector in zip(stored["metadatas"], stored["embeddings"])}
+
+
+def _write_lexical(folder: Path, chunks: list[Chunk], documents: list[ParsedDocument]) -> None:
+    domain_words = sorted({clause.title for document in documents for clause in document.clauses
+                           if clause.title})
+    add_domain_words(domain_words)
+    (folder / "domain_words.json").write_text(json.dumps(domain_words, ensure_ascii=False),
+                                              encoding="utf-8")
+    corpus = [tokens(chunk.passage) or ["_"] for chunk in chunks]
+    retriever = bm25s.BM25()
+    retriever.index(corpus, show_progress=False)
+    retriever.save(str(folder / "bm25"), show_progress=False)
+    (folder / "chunks.jsonl").write_text(
+        "\n".join(json.dumps(chunk.to_dict(), ensure_ascii=False) for chunk in chunks),
+        encoding="utf-8")
+
+
+def _swap_pointer(model_dir: Path, manifest: dict) -> None:
+    staging = model_dir / f".{POINTER_FILE}.{manifest['build_id']}"
+    staging.write_text(json.dumps(manifest, ensure_ascii=False, indent=2), encoding="utf-8")
+    os.replace(staging, model_dir / POINTER_FILE)
+
+
+def _collection_exists(client, name: str) -> bool:
+    return name in {collection.name for collection in client.list_collections()}
+
+
+def _drop_collection(client, name: str) -> None:
+    if _collection_exists(client, name):
+        client.delete_collection(name)
+
+
+def _prune(client, data_dir: Path, model_id: str, keep: set[str]) -> None:
+    """Remove builds of this model other than the current one and the one it replaced."""
+    builds = _model_dir(data_dir, model_id) / "builds"
+    prefix = f"kb-{hashlib.sha256(model_id.encode()).hexdigest()[:10]}-"
+    for collection in client.list_collections():
+        if collection.name.startswith(prefix) and collection.name[len(prefix):] not in keep:
+            client.delete_collection(collection.name)
+    for folder in builds.iterdir():
+        if folder.name not in keep:
+            shutil.rmtree(folder, ignore_errors=True)

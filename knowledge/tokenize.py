@@ -1,0 +1,60 @@
+"""Chinese (and English) tokens for BM25: jieba search-mode words, lower-cased, without stopwords."""
+from __future__ import annotations
+
+import logging
+import re
+from functools import lru_cache
+from pathlib import Path
+
+import tomllib
+
+import jieba
+
+jieba.setLogLevel(logging.WARNING)
+
+STOPWORDS_FILE = Path(__file__).with_name("stopwords.txt")
+SYNONYMS_FILE = Path(__file__).with_name("synonyms.toml")
+WORD = re.compile(r"[\w\u4e00-\u9fff]", re.UNICODE)
+
+
+@lru_cache(maxsize=1)
+def stopwords() -> frozenset[str]:
+    return frozenset(STOPWORDS_FILE.read_text(encoding="utf-8").split())
+
+
+def add_domain_words(words: list[str]) -> None:
+    """Teach jieba the documents' own terms (clause titles, defined terms) before tokenising."""
+    for word in words:
+        if 1 < len(word) <= 12:
+            jieba.add_word(word)
+
+
+@lru_cache(maxsize=1)
+def _learn_synonym_terms() -> None:
+    add_domain_words([term for group in synonym_groups() for term in group if not term.isascii()])
+
+
+def tokens(text: str) -> list[str]:
+    _learn_synonym_terms()
+    words = (word.strip().lower() for word in jieba.lcut_for_search(text))
+    return [word for word in words if word and WORD.search(word) and word not in stopwords()]
+
+
+@lru_cache(maxsize=1)
+def synonym_groups() -> tuple[tuple[str, ...], ...]:
+    groups = tomllib.loads(SYNONYMS_FILE.read_text(encoding="utf-8"))["groups"]
+    return tuple(tuple(term.lower() for term in group) for group in groups)
+
+
+def _mentions(text: str, term: str) -> bool:
+    if term.isascii():
+        return re.search(rf"(?<![a-z]){re.escape(term)}(?![a-z])", text) is not None
+    return term in text
+
+
+def expand_query(query: str) -> str:
+    """The query plus the document term (first of its group) of every synonym group it mentions."""
+    lowered = query.lower()
+    extra = [group[0] for group in synonym_groups()
+             if group[0] not in lowered and any(_mentions(lowered, term) for term in group)]
+    return " ".join([query, *extra])

