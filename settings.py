@@ -5,9 +5,10 @@ Defaults, validation, CLI help and the README table all come from SETTINGS below
 from __future__ import annotations
 
 import os
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable, Mapping
+from typing import Any
 
 PROJECT_ROOT = Path(__file__).resolve().parent
 ENV_PREFIX = "CSC_"
@@ -88,7 +89,7 @@ class Settings:
     def as_dict(self) -> dict[str, Any]:
         return dict(self._values)
 
-    def replace(self, **overrides: Any) -> "Settings":
+    def replace(self, **overrides: Any) -> Settings:
         return load_settings(overrides, environ={}, base=self)
 
 

@@ -6,8 +6,13 @@ from dataclasses import asdict, dataclass, field
 from statistics import quantiles
 
 from ingest.cleaning import Line
-from ingest.numbering import CN_NUMERAL, NOT_A_HEADING_AFTER_NUMBER, cn_to_int, next_numbers, \
-    skipped_number
+from ingest.numbering import (
+    CN_NUMERAL,
+    cn_to_int,
+    is_body_after_number,
+    next_numbers,
+    skipped_number,
+)
 from ingest.wording import starts_mid_word
 
 FLAG_LABELS = {
@@ -117,7 +122,7 @@ def _gb_heading(line: Line, label: str, number: tuple[int, ...], rest: str,
     fits = number in next_numbers(current)
     if not fits and skipped_number(current, number) is None:
         return None
-    if rest and NOT_A_HEADING_AFTER_NUMBER.match(rest):
+    if rest and is_body_after_number(rest):
         return None
     if not rest:
         if len(number) == 1:
@@ -162,7 +167,7 @@ def _regulation_headings(lines: list[Line]) -> tuple[list[Line], list[_Heading]]
             label = f"第{numeral}{kind}"
             fits = number in (counters[kind] + 1, counters[kind] + 2)
             if kind == "条":
-                if fits and not (rest and NOT_A_HEADING_AFTER_NUMBER.match(rest)):
+                if fits and not (rest and is_body_after_number(rest)):
                     level = 1 + bool(counters["章"]) + bool(counters["节"])
                     body = [Line(line.number, rest)] if rest else []
                     heading = _Heading(label, "", level, line, body=body)
@@ -246,8 +251,10 @@ def _typical_line_width(lines: list[Line]) -> int:
 
 
 def _is_wrapped(text: str, width: int) -> bool:
-    """A line cut by the page width: long and not ending a sentence."""
-    return len(text) >= 0.75 * width and not text.endswith(TERMINAL_PUNCTUATION)
+    """A line cut mid-sentence: not ending a sentence, and either page-wide or plainly a sentence."""
+    if text.endswith(TERMINAL_PUNCTUATION):
+        return False
+    return len(text) >= 0.75 * width or bool(re.search(r"[，、,]", text))
 
 
 def _join_wrapped(lines: list[Line], width: int, keep_positions: bool = False) -> list:

@@ -37,18 +37,27 @@ def _normalise(text: str) -> str:
 
 
 def clean_pages(pages: list[str]) -> CleanedText:
-    """Non-empty content lines of the pages, with boilerplate and page furniture removed."""
+    """Non-empty content lines of the pages, with boilerplate and page furniture removed.
+
+    A page-number line also ends a page, so text files that kept their page numbers get their
+    running headers and footers found like PDFs do.
+    """
     rules = _rules()
     paged: list[list[Line]] = []
     number = 0
     for page in pages:
-        lines = []
+        lines: list[Line] = []
         for raw in page.splitlines() or [""]:
             number += 1
             text = _normalise(raw)
-            if text:
-                lines.append(Line(number, text))
+            if not text:
+                continue
+            lines.append(Line(number, text))
+            if _matches(rules["page_number_patterns"], text):
+                paged.append(lines)
+                lines = []
         paged.append(lines)
+    paged = [page for page in paged if page]
 
     furniture = _running_headers_and_footers(paged)
     kept: list[Line] = []

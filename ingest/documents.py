@@ -9,8 +9,8 @@ import tomllib
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from ingest.cleaning import Line, clean_pages
 from ingest.clauses import Clause, parse_clauses
+from ingest.cleaning import Line, clean_pages
 from ingest.errors import IngestError
 from ingest.loaders import read_pages
 
@@ -42,7 +42,7 @@ class ParsedDocument:
         notes = []
         for clause in self.clauses:
             if "truncated" in clause.flags:
-                notes.append(f"第{clause.clause}条开头缺失:正文从词中间开始(「{clause.text[:8]}…」)。")
+                notes.append(f"{clause.heading} 开头缺失:正文从词中间开始(「{clause.text[:8]}…」)。")
             if "inferred" in clause.flags:
                 notes.append(f"「{clause.title}」在原文中缺少编号,按前后条款推断为 {clause.clause}。")
             if "empty" in clause.flags:

@@ -1,19 +1,33 @@
 """Clause numbers of both styles: GB (5.1.2) and regulation (第二十三条), and what may follow what."""
 from __future__ import annotations
 
+import logging
 import re
+
+import jieba
+
+jieba.setLogLevel(logging.WARNING)
 
 CN_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5,
              "六": 6, "七": 7, "八": 8, "九": 9}
 CN_UNITS = {"十": 10, "百": 100, "千": 1000}
 CN_NUMERAL = "[零〇一二三四五六七八九十百千两]+"
 
-# Words that, right after a number or clause reference, show a body line rather than a heading:
-# units and measure words ("40学时以上"), cross references ("5.1.2规定的", "第三条所称").
-NOT_A_HEADING_AFTER_NUMBER = re.compile(
-    r"^(学时|课时|个|年|月|日|天|周|小时|分钟|分|秒|元|万|亿|人|名|次|家|项|条|款|章|节|倍|岁|号|页|"
-    r"规定|所述|所列|所称|所指|所规定|要求的|中的|中|的|和|与|或|及|至|到|以上|以下|以内|之|"
-    r"[%％、，,。；;:：)）\-~～×/*+=<>])")
+# What, right after a number or clause reference, shows a body line rather than a heading:
+# a unit or measure word as the first word ("40学时以上", "6个月内") or a cross reference
+# ("5.1.2规定的", "第三条所称"). Words are compared whole (jieba), so "5.2 日常管理" stays a heading.
+FIRST_WORDS_OF_BODY_LINES = frozenset(
+    "学时 课时 个 个月 年 年内 月 月内 日 日内 天 天内 周 小时 分钟 分 秒 元 万 万元 亿 亿元 人 人次 名 次 "
+    "家 项 倍 岁 号 页 条 款 章 节 以上 以下 以内 工作日 个工作日 中 的 和 与 或 及 至 到 之 等".split())
+BODY_LINE_START = re.compile(r"^(规定|所述|所列|所称|所指|要求的|[%％、，,。；;:：)）\-~～×/*+=<>])")
+
+
+def is_body_after_number(rest: str) -> bool:
+    """Does the text after a number read as the rest of a sentence (unit, cross reference)?"""
+    if BODY_LINE_START.match(rest):
+        return True
+    first = next(iter(jieba.cut(rest[:8])), "")
+    return first in FIRST_WORDS_OF_BODY_LINES
 
 
 def cn_to_int(numeral: str) -> int:

@@ -10,8 +10,14 @@ from langchain_core.embeddings import Embeddings
 
 from ingest.documents import ParsedDocument, all_documents
 from knowledge.embeddings import make_embeddings
-from knowledge.index import BuildResult, KnowledgeIndex, Progress, build_index, open_index, \
-    read_manifest
+from knowledge.index import (
+    BuildResult,
+    KnowledgeIndex,
+    Progress,
+    build_index,
+    open_index,
+    read_manifest,
+)
 from knowledge.retrieval import Hit, HybridRetriever, hybrid_search
 from settings import Settings, load_settings
 

@@ -37,7 +37,7 @@ class Chunk:
         return record
 
     @classmethod
-    def from_dict(cls, record: dict) -> "Chunk":
+    def from_dict(cls, record: dict) -> Chunk:
         return cls(**{**record, "path": tuple(record["path"]), "flags": tuple(record["flags"])})
 
 

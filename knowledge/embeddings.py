@@ -6,9 +6,9 @@ from __future__ import annotations
 
 import hashlib
 import os
+from collections.abc import Callable
 from functools import lru_cache
 from pathlib import Path
-from typing import Callable
 
 from langchain_core.embeddings import Embeddings
 

@@ -10,12 +10,13 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 import shutil
 import time
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable
 
 import bm25s
 import numpy as np
@@ -66,9 +67,9 @@ class KnowledgeIndex:
         """Chunks nearest to the query by cosine similarity."""
         where = {"doc_id": {"$in": list(doc_ids)}} if doc_ids else None
         limit = min(limit, len(self.chunks))
-        hits = self.vectorstore.similarity_search_with_score(query, k=limit, filter=where)
-        return [(self.chunks[self._position[document.id]], 1.0 - distance)
-                for document, distance in hits if document.id in self._position]
+        hits = self.vectorstore.similarity_search_with_score(query, k=limit * 3, filter=where)
+        return [(self.chunks[self._position[document.metadata["chunk_id"]]], 1.0 - distance)
+                for document, distance in hits if document.metadata["chunk_id"] in self._position]
 
     def lexical(self, query: str, limit: int, doc_ids: list[str] | None = None
                 ) -> list[tuple[Chunk, float]]:
@@ -141,11 +142,11 @@ def build_index(data_dir: Path, documents: list[ParsedDocument], embeddings: Emb
                        collection_metadata={"hnsw:space": "cosine", "model_id": model_id})
         report(0, len(chunks), "embedding")
         batch = 64
-        for start in range(0, len(chunks), batch):
-            part = chunks[start:start + batch]
-            store.add_texts([chunk.passage for chunk in part],
-                            metadatas=[_metadata(chunk) for chunk in part],
-                            ids=[chunk.chunk_id for chunk in part])
+        entries = [entry for chunk in chunks for entry in _dense_entries(chunk)]
+        for start in range(0, len(entries), batch):
+            part = entries[start:start + batch]
+            store.add_texts([text for _, text, _ in part], metadatas=[meta for _, _, meta in part],
+                            ids=[entry_id for entry_id, _, _ in part])
         report(len(chunks), len(chunks), "bm25")
         _write_lexical(folder, chunks, documents)
         manifest = {
@@ -167,9 +168,15 @@ def build_index(data_dir: Path, documents: list[ParsedDocument], embeddings: Emb
                        time.perf_counter() - started)
 
 
-def _metadata(chunk: Chunk) -> dict:
-    return {"doc_id": chunk.doc_id, "clause": chunk.clause, "part": chunk.part,
-            "content_key": content_key(chunk.passage)}
+def _dense_entries(chunk: Chunk) -> list[tuple[str, str, dict]]:
+    """The chunk itself and, for a chunk of several sentences, each sentence under its heading."""
+    texts = [chunk.passage]
+    sentences = [s for s in re.split(r"(?<=[。；;！？!?])|\n", chunk.text) if len(s.strip()) > 4]
+    if len(sentences) > 1:
+        texts += [chunk.path[-1] + "\n" + sentence.strip() for sentence in sentences]
+    return [(f"{chunk.chunk_id}-{number}", text,
+             {"doc_id": chunk.doc_id, "clause": chunk.clause, "chunk_id": chunk.chunk_id,
+              "content_key": content_key(text)}) for number, text in enumerate(texts)]
 
 
 def _known_vectors(client, current: dict | None) -> dict[str, list[float]]:

@@ -3,10 +3,9 @@ from __future__ import annotations
 
 import logging
 import re
+import tomllib
 from functools import lru_cache
 from pathlib import Path
-
-import tomllib
 
 import jieba
 

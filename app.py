@@ -1,0 +1,10 @@
+"""The app frame: page config and navigation over the pages that exist."""
+import streamlit as st
+
+st.set_page_config(page_title="客服中心外包管理助手", page_icon="🏦", layout="wide")
+
+navigation = st.navigation({
+    "概览": [st.Page("pages/home.py", title="首页", icon="🏠", default=True)],
+    "知识库": [st.Page("pages/browse.py", title="条款浏览", icon="📖")],
+})
+navigation.run()

@@ -1,0 +1,87 @@
+"""Command line: parse a document to clauses, or build the knowledge index.
+
+    python -m ingest parse FILE [--json]
+    python -m ingest build [FILE ...] [--force]
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from ingest.documents import info_for_file, parse_document, store_document
+from ingest.errors import IngestError
+from settings import load_settings
+
+
+def _parse(args: argparse.Namespace) -> int:
+    settings = load_settings()
+    path = Path(args.file)
+    document = parse_document(path.read_bytes(), info_for_file(path),
+                              settings.max_upload_mb * 1024 * 1024)
+    if args.json:
+        records = [{**clause.to_dict(), "doc": document.info.short_name}
+                   for clause in document.clauses]
+        print(json.dumps(records, ensure_ascii=False, indent=2))
+        return 0
+    print(f"{document.info.file}: {len(document.clauses)} 条 ({document.style})")
+    for clause in document.clauses:
+        flags = f"  [{', '.join(clause.flags)}]" if clause.flags else ""
+        print(f"{'  ' * (clause.level - 1)}{clause.heading}{flags}")
+    for note in document.gaps:
+        print(f"注意: {note}")
+    return 0
+
+
+def _build(args: argparse.Namespace) -> int:
+    from knowledge.base import KnowledgeBase
+
+    knowledge_base = KnowledgeBase(load_settings())
+    settings = knowledge_base.settings
+    for name in args.files:
+        path = Path(name)
+        data = path.read_bytes()
+        info = info_for_file(path)
+        parse_document(data, info, knowledge_base.max_upload_bytes)  # refuse bad files first
+        store_document(settings.data_dir, info, data)
+        print(f"已加入文档 {info.short_name}")
+    result = knowledge_base.build(on_progress=_progress_bar, force=args.force)
+    if result.up_to_date:
+        print(f"索引已是最新({result.chunks} 个片段),无需重建。")
+    else:
+        print(f"\n索引已建立: {result.chunks} 个片段,新向量 {result.embedded} 个,"
+              f"复用 {result.reused} 个,用时 {result.seconds:.1f} 秒。")
+    return 0
+
+
+def _progress_bar(done: int, total: int, stage: str) -> None:
+    if stage != "embedding" or not sys.stderr.isatty():
+        return
+    width = 30
+    filled = int(width * done / total) if total else width
+    sys.stderr.write(f"\r向量化 [{'#' * filled}{'.' * (width - filled)}] {done}/{total}")
+    sys.stderr.flush()
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m ingest", description=__doc__.splitlines()[0])
+    commands = parser.add_subparsers(dest="command", required=True)
+    parse = commands.add_parser("parse", help="把文档解析为条款(不写入任何内容)")
+    parse.add_argument("file")
+    parse.add_argument("--json", action="store_true", help="以 JSON 输出条款列表")
+    parse.set_defaults(run=_parse)
+    build = commands.add_parser("build", help="建立或更新知识库索引")
+    build.add_argument("files", nargs="*", help="先加入知识库的文档")
+    build.add_argument("--force", action="store_true", help="即使内容未变也重建")
+    build.set_defaults(run=_build)
+    args = parser.parse_args(argv)
+    try:
+        return args.run(args)
+    except (IngestError, OSError) as error:
+        print(f"错误: {error}", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())

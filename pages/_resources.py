@@ -1,0 +1,38 @@
+"""Shared, cached resources of the UI layer and small rendering helpers (no domain logic)."""
+from __future__ import annotations
+
+import re
+
+import streamlit as st
+
+from ingest.documents import ParsedDocument
+from knowledge.base import KnowledgeBase
+from settings import load_settings
+
+MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|>~<$])")
+
+
+@st.cache_resource(show_spinner="正在加载知识库与向量模型…")
+def knowledge_base() -> KnowledgeBase:
+    """One knowledge base per server process, shared by every session (never mutated per user)."""
+    return KnowledgeBase(load_settings())
+
+
+@st.cache_data(show_spinner=False)
+def documents(_knowledge_base: KnowledgeBase, build_id: str) -> list[ParsedDocument]:
+    """The parsed documents; re-read when the index is rebuilt (``build_id`` changes)."""
+    return _knowledge_base.documents()
+
+
+def current_documents() -> list[ParsedDocument]:
+    base = knowledge_base()
+    manifest = base.index().manifest if base.index() else {"build_id": ""}
+    return documents(base, manifest["build_id"])
+
+
+def plain(text: str) -> str:
+    """Text from a user or a document, escaped so that Markdown shows it literally."""
+    return MARKDOWN_SPECIAL.sub(r"\\\1", text)
+
+
+FLAG_BADGE_COLORS = {"inferred": "orange", "truncated": "red", "empty": "gray", "unnumbered": "blue"}
