@@ -63,7 +63,7 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("embedding_model_path", "",
             "sentence-transformers 后端的本地模型目录(如行内的 bge-zh 模型);运行时从不下载模型"),
     Setting("retrieval_k", 5, "每次检索返回的条款数", _positive_int),
-    Setting("rrf_k", 60, "倒数排名融合(RRF)的平滑常数 k", _positive_int),
+    Setting("rrf_k", 10, "倒数排名融合(RRF)的平滑常数 k", _positive_int),
     Setting("dense_weight", 1.0, "融合时向量检索的权重", _non_negative_float),
     Setting("bm25_weight", 1.0, "融合时 BM25(结巴分词)检索的权重", _non_negative_float),
     Setting("chunk_max_chars", 400, "单个检索片段的最大字数;更长的条款按句切分并重复标题路径",

@@ -67,7 +67,8 @@ class KnowledgeIndex:
         """Chunks nearest to the query by cosine similarity."""
         where = {"doc_id": {"$in": list(doc_ids)}} if doc_ids else None
         limit = min(limit, len(self.chunks))
-        hits = self.vectorstore.similarity_search_with_score(query, k=limit * 3, filter=where)
+        hits = self.vectorstore.similarity_search_with_score(expand_query(query), k=limit * 3,
+                                                             filter=where)
         return [(self.chunks[self._position[document.metadata["chunk_id"]]], 1.0 - distance)
                 for document, distance in hits if document.metadata["chunk_id"] in self._position]
 

@@ -50,7 +50,7 @@ def _by_clause(ranked: list[tuple[Chunk, float]]) -> dict[tuple[str, str], tuple
     return ranks
 
 
-def hybrid_search(index: KnowledgeIndex, query: str, k: int, rrf_k: int = 60,
+def hybrid_search(index: KnowledgeIndex, query: str, k: int, rrf_k: int = 10,
                   dense_weight: float = 1.0, bm25_weight: float = 1.0,
                   doc_ids: list[str] | None = None) -> list[Hit]:
     """The k best clauses for a query, best first."""
@@ -74,7 +74,7 @@ class HybridRetriever(BaseRetriever):
 
     index: KnowledgeIndex
     k: int = 5
-    rrf_k: int = 60
+    rrf_k: int = 10
     dense_weight: float = 1.0
     bm25_weight: float = 1.0
     doc_ids: list[str] | None = None
