@@ -86,6 +86,7 @@ class ReusingEmbeddings(Embeddings):
         self.known = known
         self.on_progress = on_progress or (lambda count: None)
         self.reused = 0
+        self.embedded = 0
 
     def embed_documents(self, texts: list[str]) -> list[list[float]]:
         missing = [text for text in dict.fromkeys(texts) if content_key(text) not in self.known]
@@ -94,6 +95,7 @@ class ReusingEmbeddings(Embeddings):
             for text, vector in zip(batch, self.base.embed_documents(batch)):
                 self.known[content_key(text)] = vector
             self.on_progress(len(batch))
+        self.embedded += len(missing)
         self.reused += len(texts) - len(missing)
         return [self.known[content_key(text)] for text in texts]
 

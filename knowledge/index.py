@@ -30,6 +30,7 @@ from knowledge.store import chroma_client
 from knowledge.tokenize import add_domain_words, expand_query, tokens
 
 POINTER_FILE = "current.json"
+ENTRIES_PER_WRITE = 64
 KEEP_PREVIOUS_BUILDS = 1
 
 Progress = Callable[[int, int, str], None]
@@ -39,8 +40,8 @@ Progress = Callable[[int, int, str], None]
 class BuildResult:
     build_id: str
     chunks: int
-    embedded: int
-    reused: int
+    embedded: int  # vectors computed by this build (a chunk and its sentences)
+    reused: int  # vectors taken over from the previous build, by content hash
     seconds: float
     up_to_date: bool = False
 
@@ -129,23 +130,24 @@ def build_index(data_dir: Path, documents: list[ParsedDocument], embeddings: Emb
     build_id = time.strftime("%Y%m%d%H%M%S") + "-" + uuid.uuid4().hex[:6]
     collection = f"kb-{hashlib.sha256(model_id.encode()).hexdigest()[:10]}-{build_id}"
     folder = _model_dir(data_dir, model_id) / "builds" / build_id
+    entries = [entry for chunk in chunks for entry in _dense_entries(chunk)]
+    known = _known_vectors(client, current)
+    to_embed = len({meta["content_key"] for _, _, meta in entries} - known.keys())
     done = 0
 
     def advance(count: int) -> None:
         nonlocal done
         done += count
-        report(done, len(chunks), "embedding")
+        report(done, to_embed, "embedding")
 
-    reusing = ReusingEmbeddings(embeddings, _known_vectors(client, current), advance)
+    reusing = ReusingEmbeddings(embeddings, known, advance)
     try:
         folder.mkdir(parents=True)
         store = Chroma(client=client, collection_name=collection, embedding_function=reusing,
                        collection_metadata={"hnsw:space": "cosine", "model_id": model_id})
-        report(0, len(chunks), "embedding")
-        batch = 64
-        entries = [entry for chunk in chunks for entry in _dense_entries(chunk)]
-        for start in range(0, len(entries), batch):
-            part = entries[start:start + batch]
+        report(0, to_embed, "embedding")
+        for start in range(0, len(entries), ENTRIES_PER_WRITE):
+            part = entries[start:start + ENTRIES_PER_WRITE]
             store.add_texts([text for _, text, _ in part], metadatas=[meta for _, _, meta in part],
                             ids=[entry_id for entry_id, _, _ in part])
         report(len(chunks), len(chunks), "bm25")
@@ -165,7 +167,7 @@ def build_index(data_dir: Path, documents: list[ParsedDocument], embeddings: Emb
         raise
     _prune(client, data_dir, model_id, keep={build_id, current["build_id"] if current else ""})
     report(len(chunks), len(chunks), "done")
-    return BuildResult(build_id, len(chunks), len(chunks) - reusing.reused, reusing.reused,
+    return BuildResult(build_id, len(chunks), reusing.embedded, reusing.reused,
                        time.perf_counter() - started)
 
 

@@ -28,8 +28,8 @@ def cjk_font() -> tuple[Path, int]:
             for path in sorted(base.rglob(pattern)):
                 if path.suffix.lower() != ".ttc":
                     return path, 0
-                faces = TTCollection(str(path), lazy=True).fonts
-                names = [str(face["name"].getDebugName(4)) for face in faces]
+                with TTCollection(str(path), lazy=True) as collection:
+                    names = [str(face["name"].getDebugName(4)) for face in collection.fonts]
                 index = next((i for i, n in enumerate(names) if n.endswith(" SC")), 0)
                 return path, index
     raise FileNotFoundError("no Noto CJK font found; install the fonts-noto-cjk package")
@@ -45,7 +45,12 @@ def _truetype_subset(chars: str) -> Path:
     out = Path(tempfile.gettempdir()) / f"docgen-cjk-{key}.ttf"
     if out.exists():
         return out
-    font = TTFont(str(font_path), fontNumber=index, lazy=False)
+    with TTFont(str(font_path), fontNumber=index, lazy=False) as font:
+        _subset_to_truetype(font, wanted, out)
+    return out
+
+
+def _subset_to_truetype(font: TTFont, wanted: str, out: Path) -> None:
     options = subset.Options()
     options.layout_features, options.notdef_outline, options.name_IDs = [], True, ["*"]
     subsetter = subset.Subsetter(options)
@@ -73,7 +78,6 @@ def _truetype_subset(chars: str) -> Path:
     tmp = out.with_suffix(f".{os.getpid()}.part")
     font.save(str(tmp))
     tmp.replace(out)
-    return out
 
 
 def write_docx(text: str, path: str | Path) -> Path:

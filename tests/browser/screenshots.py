@@ -1,0 +1,54 @@
+"""Save one full-page screenshot per page for the README: python tests/browser/screenshots.py OUT_DIR"""
+from __future__ import annotations
+
+import sys
+import tempfile
+from pathlib import Path
+
+from playwright.sync_api import Page, expect, sync_playwright
+from server import build_index, running_app
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--no-first-run", "--disable-sync"]
+
+
+def save_full_page(page: Page, path: Path) -> None:
+    """Screenshot of the whole page: Streamlit scrolls inside stMain, so grow the viewport to fit."""
+    height = page.get_by_test_id("stMain").evaluate("main => main.scrollHeight")
+    page.set_viewport_size({"width": 1280, "height": max(900, height)})
+    page.screenshot(path=path, full_page=True)
+    page.set_viewport_size({"width": 1280, "height": 900})
+
+
+def shoot_home(page: Page, out_dir: Path) -> None:
+    expect(page.get_by_test_id("stMetric").filter(has_text="条款总数")).to_contain_text("28")
+    save_full_page(page, out_dir / "home.png")
+
+
+def shoot_browse(page: Page, out_dir: Path) -> None:
+    page.get_by_test_id("stSidebarNav").get_by_role("link", name="条款浏览").click()
+    page.get_by_test_id("stRadio").get_by_text("4.2 人员外包").click()
+    expect(page.get_by_role("heading", name="4.2 人员外包")).to_be_visible()
+    save_full_page(page, out_dir / "browse.png")
+
+
+def main(out_dir: Path) -> None:
+    out_dir.mkdir(parents=True, exist_ok=True)
+    expect.set_options(timeout=60_000)
+    with tempfile.TemporaryDirectory() as tmp, sync_playwright() as playwright:
+        build_index(Path(tmp) / "data")
+        with running_app(Path(tmp) / "data", Path(tmp) / "streamlit.log") as url:
+            browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+            page = browser.new_page(viewport={"width": 1280, "height": 900}, locale="zh-CN")
+            page.goto(url)
+            shoot_home(page, out_dir)
+            shoot_browse(page, out_dir)
+            browser.close()
+    print(f"saved {out_dir / 'home.png'} and {out_dir / 'browse.png'}")
+
+
+if __name__ == "__main__":
+    if len(sys.argv) != 2:
+        sys.exit(__doc__)
+    main(Path(sys.argv[1]))

@@ -1,0 +1,66 @@
+"""Run the app with `streamlit run` on a free localhost port (browser tests and screenshots)."""
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parents[2]
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def build_index(data_dir: Path) -> None:
+    """Build the index of the shipped corpus into data_dir with the project's own CLI."""
+    subprocess.run([sys.executable, "-m", "ingest", "build"], cwd=PROJECT_ROOT, check=True,
+                   env={**os.environ, "CSC_DATA_DIR": str(data_dir)}, stdout=subprocess.DEVNULL)
+
+
+def start_app(data_dir: Path, log_file: Path, timeout: float = 60) -> tuple[subprocess.Popen, str]:
+    """Start `streamlit run app.py` on data_dir; return the process and its URL once healthy."""
+    port = free_port()
+    command = [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port),
+               "--server.address", "127.0.0.1", "--server.headless", "true"]
+    with open(log_file, "wb") as log:
+        process = subprocess.Popen(command, cwd=PROJECT_ROOT, stdout=log, stderr=subprocess.STDOUT,
+                                   env={**os.environ, "CSC_DATA_DIR": str(data_dir)})
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline and process.poll() is None:
+        try:
+            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:
+                if response.status == 200:
+                    return process, url
+        except OSError:
+            time.sleep(0.2)
+    stop_app(process)
+    raise RuntimeError(f"streamlit did not become healthy at {url}:\n{log_file.read_text()[-3000:]}")
+
+
+def stop_app(process: subprocess.Popen) -> None:
+    process.terminate()
+    try:
+        process.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
+
+
+@contextmanager
+def running_app(data_dir: Path, log_file: Path) -> Iterator[str]:
+    """The app's URL while it runs on data_dir; stopped on exit."""
+    process, url = start_app(data_dir, log_file)
+    try:
+        yield url
+    finally:
+        stop_app(process)

@@ -1,0 +1,20 @@
+"""Retrieval quality on the golden set (a floor, not a timing)."""
+import json
+from pathlib import Path
+
+from knowledge.base import KnowledgeBase
+from settings import load_settings
+
+GOLDEN = Path(__file__).resolve().parents[1] / "data" / "golden_qa.jsonl"
+
+
+def test_hybrid_recall_at_3_on_the_golden_set(built_data_dir):
+    base = KnowledgeBase(load_settings({"data_dir": built_data_dir}))
+    questions = [json.loads(line) for line in GOLDEN.read_text(encoding="utf-8").splitlines()]
+    in_scope = [row for row in questions if not row.get("off_topic")]
+    assert len(in_scope) >= 40
+    found = 0
+    for row in in_scope:
+        top = [hit.chunk.clause for hit in base.search(row["q"], k=3)]
+        found += any(clause in top for clause in row["clauses"])
+    assert found / len(in_scope) >= 0.95

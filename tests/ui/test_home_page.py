@@ -1,0 +1,39 @@
+"""首页: a reader sees what is loaded, how many clauses there are, and what the copy lacks."""
+from streamlit.testing.v1 import AppTest
+
+
+def metrics(at: AppTest) -> dict[str, str]:
+    return {metric.label: metric.value for metric in at.metric}
+
+
+def as_read(blocks) -> str:
+    """Markdown blocks as the reader sees them (the app escapes Markdown specials)."""
+    return "\n".join(block.value for block in blocks).replace("\\", "")
+
+
+def test_home_counts_the_loaded_document_and_its_clauses(app_test):
+    at = app_test()
+
+    assert not at.exception
+    assert metrics(at)["已加载文档"] == "1"
+    assert metrics(at)["条款总数"] == "28"
+    assert not at.warning
+
+
+def test_home_lists_what_the_loaded_copy_lacks(app_test):
+    at = app_test()
+
+    card = as_read(at.container[0].markdown)
+    assert "这份文本的缺漏" in card
+    assert "「人员外包」在原文中缺少编号,按前后条款推断为 4.2" in card
+    assert "5.3.3 采购流程 只有标题,没有正文" in card
+    assert "中断" in card
+
+
+def test_home_without_an_index_tells_how_to_build_it(app_test, data_dir):
+    at = app_test(data_dir=data_dir)
+
+    assert not at.exception
+    assert "知识库索引尚未建立" in at.warning[0].value
+    assert "python -m ingest build" in at.warning[0].value
+    assert metrics(at)["检索片段"] == "0"
