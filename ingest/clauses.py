@@ -22,6 +22,12 @@ FLAG_LABELS = {
     "unnumbered": "原文无编号,按段落切分",
 }
 
+STYLE_LABELS = {
+    "gb": "国标编号(1、2.1、5.1.2…)",
+    "regulation": "法规体例(第一章、第一条…)",
+    "paragraphs": "无编号(按段落切分)",
+}
+
 GB_HEADING = re.compile(r"^(\d{1,3}(?:\.\d{1,3}){0,5})(?![.．\d])\s*(.*)$")
 REGULATION_HEADING = re.compile(rf"^第({CN_NUMERAL}|\d{{1,3}})(章|节|条)\s*(.*)$")
 SENTENCE_PUNCTUATION = re.compile(r"[，。；：！？,;:!?]")

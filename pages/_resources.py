@@ -26,8 +26,8 @@ def documents(_knowledge_base: KnowledgeBase, build_id: str) -> list[ParsedDocum
 
 def current_documents() -> list[ParsedDocument]:
     base = knowledge_base()
-    manifest = base.index().manifest if base.index() else {"build_id": ""}
-    return documents(base, manifest["build_id"])
+    index = base.index()
+    return documents(base, index.build_id if index else "")
 
 
 def plain(text: str) -> str:

@@ -1,7 +1,7 @@
 """首页: what is loaded, how many clauses, and what the loaded copy lacks."""
 import streamlit as st
 
-from ingest.clauses import FLAG_LABELS
+from ingest.clauses import FLAG_LABELS, STYLE_LABELS
 from pages._resources import current_documents, knowledge_base, plain
 
 st.title("商业银行客户服务中心服务外包管理助手")
@@ -28,7 +28,7 @@ for document in documents:
     with st.container(border=True):
         st.markdown(f"**{plain(document.info.short_name)}** {plain(document.info.title)}")
         flagged = sum(1 for clause in document.clauses if clause.flags)
-        st.caption(f"{len(document.clauses)} 条 · 编号体例 {document.style} · "
+        st.caption(f"{len(document.clauses)} 条 · {STYLE_LABELS[document.style]} · "
                    f"有标记的条款 {flagged} 条 · 来源:{plain(document.info.source or document.info.file)}")
         if document.gaps:
             st.markdown("**这份文本的缺漏**")

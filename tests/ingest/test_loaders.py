@@ -44,7 +44,7 @@ def test_pdf_without_text_layer(tmp_path):
 
 
 @pytest.mark.parametrize("encoded", [
-    "客户服务中心".encode("utf-8"), "客户服务中心".encode("utf-8-sig"),
+    "客户服务中心".encode(), "客户服务中心".encode("utf-8-sig"),
     "客户服务中心".encode("gbk"), "客户服务中心".encode("gb18030"), "客户服务中心".encode("utf-16"),
 ])
 def test_encodings(encoded):
