@@ -18,19 +18,20 @@ document = next(item for item in documents if item.info.doc_id == doc_id)
 query = st.text_input("筛选条款(编号、标题或正文中的字词)", key="browse_filter").strip()
 clauses = [clause for clause in document.clauses
            if not query or query in clause.heading or query in clause.text]
-st.caption(f"共 {len(document.clauses)} 条,显示 {len(clauses)} 条。")
+st.caption(f"共 {len(document.clauses)} 条，显示 {len(clauses)} 条。")
 if not clauses:
     st.info("没有符合筛选条件的条款。")
     st.stop()
 
+by_id = {clause.clause: clause for clause in clauses}
 tree, detail = st.columns([2, 3])
 with tree:
-    choice = st.radio(
-        "目录", range(len(clauses)), key="browse_clause", label_visibility="collapsed",
-        format_func=lambda i: "\u3000" * (clauses[i].level - 1) + clauses[i].heading
-        + ("  ⚑" if clauses[i].flags else ""))
+    choice = st.radio(  # options are clause ids: a selection survives a new filter
+        "目录", list(by_id), key="browse_clause", label_visibility="collapsed",
+        format_func=lambda clause_id: "\u3000" * (by_id[clause_id].level - 1)
+        + by_id[clause_id].heading + ("  ⚑" if by_id[clause_id].flags else ""))
 with detail:
-    clause = clauses[choice]
+    clause = by_id[choice]
     st.subheader(clause.heading)
     st.caption(" › ".join(clause.path) + f" · 原文第 {clause.position} 行")
     if clause.english:

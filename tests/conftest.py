@@ -1,4 +1,4 @@
-"""Shared fixtures: the real index built once per session, fresh data dirs, the app under AppTest."""
+"""Shared fixtures: the real index built once, fresh data dirs, the app under AppTest."""
 from __future__ import annotations
 
 from collections.abc import Callable

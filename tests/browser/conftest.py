@@ -7,11 +7,8 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, Page, expect, sync_playwright
 
-from tests.browser.server import running_app
+from tests.browser.server import CHROMIUM, CHROMIUM_ARGS, running_app, save_full_page
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--no-first-run", "--disable-sync"]
 ARTIFACTS = Path(__file__).resolve().parents[1] / "artifacts"
 REPORTS = pytest.StashKey[dict[str, pytest.TestReport]]()
 
@@ -28,7 +25,8 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo) -> pytes
 @pytest.fixture(scope="session")
 def browser() -> Iterator[Browser]:
     if not CHROMIUM.exists():
-        pytest.skip(f"browser tests need Debian's chromium at {CHROMIUM} (apt-get install chromium)")
+        pytest.skip(f"browser tests need Debian's chromium at {CHROMIUM} "
+                    "(apt-get install chromium)")
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS,
                                              headless=True)
@@ -52,5 +50,5 @@ def page(browser: Browser, request: pytest.FixtureRequest) -> Iterator[Page]:
     call = request.node.stash[REPORTS].get("call")
     if call is not None and call.failed:
         ARTIFACTS.mkdir(exist_ok=True)
-        page.screenshot(path=ARTIFACTS / f"{request.node.name}.png", full_page=True)
+        save_full_page(page, ARTIFACTS / f"{request.node.name}.png")
     context.close()

@@ -1,4 +1,7 @@
-"""Save one full-page screenshot per page for the README: python tests/browser/screenshots.py OUT_DIR"""
+"""One full-page screenshot per page for the README (home.png, browse.png).
+
+    python tests/browser/screenshots.py OUT_DIR
+"""
 from __future__ import annotations
 
 import sys
@@ -6,23 +9,12 @@ import tempfile
 from pathlib import Path
 
 from playwright.sync_api import Page, expect, sync_playwright
-from server import build_index, running_app
-
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--no-first-run", "--disable-sync"]
-
-
-def save_full_page(page: Page, path: Path) -> None:
-    """Screenshot of the whole page: Streamlit scrolls inside stMain, so grow the viewport to fit."""
-    height = page.get_by_test_id("stMain").evaluate("main => main.scrollHeight")
-    page.set_viewport_size({"width": 1280, "height": max(900, height)})
-    page.screenshot(path=path, full_page=True)
-    page.set_viewport_size({"width": 1280, "height": 900})
+from server import CHROMIUM, CHROMIUM_ARGS, build_index, running_app, save_full_page, wait_for_rerun
 
 
 def shoot_home(page: Page, out_dir: Path) -> None:
     expect(page.get_by_test_id("stMetric").filter(has_text="条款总数")).to_contain_text("28")
+    wait_for_rerun(page)
     save_full_page(page, out_dir / "home.png")
 
 
@@ -30,6 +22,7 @@ def shoot_browse(page: Page, out_dir: Path) -> None:
     page.get_by_test_id("stSidebarNav").get_by_role("link", name="条款浏览").click()
     page.get_by_test_id("stRadio").get_by_text("4.2 人员外包").click()
     expect(page.get_by_role("heading", name="4.2 人员外包")).to_be_visible()
+    wait_for_rerun(page)
     save_full_page(page, out_dir / "browse.png")
 
 

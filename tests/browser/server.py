@@ -1,4 +1,4 @@
-"""Run the app with `streamlit run` on a free localhost port (browser tests and screenshots)."""
+"""Run the app with `streamlit run` on localhost and drive it (browser tests and screenshots)."""
 from __future__ import annotations
 
 import os
@@ -11,7 +11,12 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from playwright.sync_api import Page, expect
+
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
+CHROMIUM = Path("/usr/bin/chromium")  # Debian's chromium; Playwright downloads no browser
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--no-first-run", "--disable-sync"]
 
 
 def free_port() -> int:
@@ -44,7 +49,8 @@ def start_app(data_dir: Path, log_file: Path, timeout: float = 60) -> tuple[subp
         except OSError:
             time.sleep(0.2)
     stop_app(process)
-    raise RuntimeError(f"streamlit did not become healthy at {url}:\n{log_file.read_text()[-3000:]}")
+    log = log_file.read_text(errors="replace")[-3000:]
+    raise RuntimeError(f"streamlit did not become healthy at {url}:\n{log}")
 
 
 def stop_app(process: subprocess.Popen) -> None:
@@ -64,3 +70,19 @@ def running_app(data_dir: Path, log_file: Path) -> Iterator[str]:
         yield url
     finally:
         stop_app(process)
+
+
+def wait_for_rerun(page: Page) -> None:
+    """Wait until the script run has finished, so no stale element of the previous run is left."""
+    expect(page.get_by_test_id("stApp")).to_have_attribute("data-test-script-state", "notRunning")
+    expect(page.locator("[data-stale=true]")).to_have_count(0)
+
+
+def save_full_page(page: Page, path: Path) -> None:
+    """Screenshot of the whole page (Streamlit scrolls inside stMain: grow the viewport)."""
+    main = page.get_by_test_id("stMain")
+    size = page.viewport_size or {"width": 1280, "height": 900}
+    height = main.evaluate("main => main.scrollHeight") if main.count() else size["height"]
+    page.set_viewport_size({"width": size["width"], "height": max(size["height"], height)})
+    page.screenshot(path=path, full_page=True)
+    page.set_viewport_size(size)
