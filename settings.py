@@ -69,6 +69,15 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("chunk_max_chars", 400, "单个检索片段的最大字数;更长的条款按句切分并重复标题路径",
             _positive_int),
     Setting("max_upload_mb", 20, "单个上传文件的大小上限(MB)", _positive_int),
+    Setting("question_max_chars", 500, "智能问答单个问题的最大字数", _positive_int),
+    Setting("answer_min_coverage", 0.5,
+            "问题中文档已知词语(含同义词表)的占比达到此值即视为有依据;没有任何已知词语的问题判为超出范围",
+            _non_negative_float),
+    Setting("answer_min_similarity", 0.88,
+            "已知词语占比不足时,最佳句子与问题的向量相似度须达到此值,否则回答“已加载的文档未涉及”",
+            _non_negative_float),
+    Setting("answer_support_ratio", 0.85,
+            "其他条款的综合得分达到最佳条款的该比例时,一并引用(最多 3 条)", _non_negative_float),
 )
 
 SETTINGS_BY_NAME = {setting.name: setting for setting in SETTINGS}

@@ -41,6 +41,11 @@ class Chunk:
         return cls(**{**record, "path": tuple(record["path"]), "flags": tuple(record["flags"])})
 
 
+def sentences(text: str) -> list[str]:
+    """The sentences of a text (ending at 。！？；, a newline or the end), each an exact substring."""
+    return [piece.strip() for piece in SENTENCE.findall(text) if piece.strip()]
+
+
 def split_sentences(text: str, max_chars: int) -> list[str]:
     """Pieces of at most ``max_chars`` (unless one sentence is longer), cut only at sentence ends."""
     sentences = SENTENCE.findall(text)

@@ -10,7 +10,6 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import re
 import shutil
 import time
 import uuid
@@ -24,14 +23,14 @@ from langchain_chroma import Chroma
 from langchain_core.embeddings import Embeddings
 
 from ingest.documents import ParsedDocument
-from knowledge.chunks import Chunk, chunk_documents
+from knowledge.chunks import Chunk, chunk_documents, sentences
 from knowledge.embeddings import ReusingEmbeddings, content_key
 from knowledge.store import chroma_client
 from knowledge.tokenize import add_domain_words, expand_query, tokens
 
 POINTER_FILE = "current.json"
 ENTRIES_PER_WRITE = 64
-KEEP_PREVIOUS_BUILDS = 1
+INDEX_FORMAT = 2  # bump when what is stored per chunk changes: forces a rebuild
 
 Progress = Callable[[int, int, str], None]
 
@@ -59,6 +58,7 @@ class KnowledgeIndex:
         add_domain_words(json.loads((folder / "domain_words.json").read_text(encoding="utf-8")))
         self._bm25 = bm25s.BM25.load(str(folder / "bm25"), show_progress=False, verbosity=0)
         self._position = {chunk.chunk_id: number for number, chunk in enumerate(self.chunks)}
+        self._sentences: dict[str, list[tuple[str, np.ndarray]]] | None = None
         self.vectorstore = Chroma(client=chroma_client(data_dir),
                                   collection_name=manifest["collection"],
                                   embedding_function=embeddings, create_collection_if_not_exists=False)
@@ -72,6 +72,22 @@ class KnowledgeIndex:
                                                              filter=where)
         return [(self.chunks[self._position[document.metadata["chunk_id"]]], 1.0 - distance)
                 for document, distance in hits if document.metadata["chunk_id"] in self._position]
+
+    @property
+    def vocabulary(self) -> set[str]:
+        """Every BM25 token of the indexed documents."""
+        return set(self._bm25.vocab_dict)
+
+    def sentence_vectors(self, chunk_ids: list[str]) -> dict[str, list[tuple[str, np.ndarray]]]:
+        """Each chunk's sentences with their stored vectors (read once, then kept in memory)."""
+        if self._sentences is None:
+            stored = self.vectorstore.get(include=["embeddings", "metadatas"])
+            self._sentences = {}
+            for metadata, vector in zip(stored["metadatas"], stored["embeddings"]):
+                if metadata.get("sentence"):
+                    self._sentences.setdefault(metadata["chunk_id"], []).append(
+                        (metadata["sentence"], np.asarray(vector, dtype=np.float32)))
+        return {chunk_id: self._sentences.get(chunk_id, []) for chunk_id in chunk_ids}
 
     def lexical(self, query: str, limit: int, doc_ids: list[str] | None = None
                 ) -> list[tuple[Chunk, float]]:
@@ -106,7 +122,7 @@ def open_index(data_dir: Path, embeddings: Embeddings) -> KnowledgeIndex | None:
 
 
 def fingerprint(chunks: list[Chunk], model_id: str) -> str:
-    digest = hashlib.sha256(model_id.encode())
+    digest = hashlib.sha256(f"{model_id}|{INDEX_FORMAT}".encode())
     for chunk in chunks:
         digest.update(json.dumps(chunk.to_dict(), ensure_ascii=False, sort_keys=True).encode())
     return digest.hexdigest()
@@ -172,14 +188,19 @@ def build_index(data_dir: Path, documents: list[ParsedDocument], embeddings: Emb
 
 
 def _dense_entries(chunk: Chunk) -> list[tuple[str, str, dict]]:
-    """The chunk itself and, for a chunk of several sentences, each sentence under its heading."""
-    texts = [chunk.passage]
-    sentences = [s for s in re.split(r"(?<=[。；;！？!?])|\n", chunk.text) if len(s.strip()) > 4]
-    if len(sentences) > 1:
-        texts += [chunk.path[-1] + "\n" + sentence.strip() for sentence in sentences]
+    """The chunk itself and, for a chunk of several sentences, each sentence under its heading.
+
+    The ``sentence`` metadata is the exact sentence (empty for the whole chunk), so answers can
+    rank and quote sentences without embedding them again.
+    """
+    parts = sentences(chunk.text)
+    texts = [(chunk.passage, parts[0] if len(parts) == 1 else "")]
+    if len(parts) > 1:
+        texts += [(chunk.path[-1] + "\n" + sentence, sentence) for sentence in parts]
     return [(f"{chunk.chunk_id}-{number}", text,
              {"doc_id": chunk.doc_id, "clause": chunk.clause, "chunk_id": chunk.chunk_id,
-              "content_key": content_key(text)}) for number, text in enumerate(texts)]
+              "sentence": sentence, "content_key": content_key(text)})
+            for number, (text, sentence) in enumerate(texts)]
 
 
 def _known_vectors(client, current: dict | None) -> dict[str, list[float]]:

@@ -51,6 +51,12 @@ def _mentions(text: str, term: str) -> bool:
     return term in text
 
 
+def mentioned_synonym_terms(text: str) -> list[str]:
+    """The thesaurus terms that occur in the text."""
+    lowered = text.lower()
+    return [term for group in synonym_groups() for term in group if _mentions(lowered, term)]
+
+
 def expand_query(query: str) -> str:
     """The query plus the document term (first of its group) of every synonym group it mentions."""
     lowered = query.lower()

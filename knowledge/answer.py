@@ -1,0 +1,261 @@
+"""Extractive answers: choose the supporting clauses, rank their sentences, quote and cite them.
+
+No language model is needed. Every quote is an exact substring of its clause's text, and a
+question the loaded documents do not cover is answered with a plain "not covered".
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+import jieba
+import numpy as np
+
+from knowledge.base import KnowledgeBase
+from knowledge.chunks import Chunk, sentences
+from knowledge.retrieval import Hit
+from knowledge.tokenize import expand_query, mentioned_synonym_terms, stopwords
+
+NOT_COVERED = "已加载的文档未涉及该问题。"
+OUT_OF_SCOPE = "这个问题超出了本助手的范围:我只依据已加载的文档回答客户服务中心服务外包管理方面的问题。"
+FOLLOW_UP_START = re.compile(r"^(那|那么|那如果|还有|另外|如果是|要是|and |what about |how about )",
+                             re.IGNORECASE)
+PERMISSION_QUESTION = re.compile(
+    r"能不能|能否|可不可以|可以.{0,12}吗|可否|是否可以|允许|能.{0,12}吗|\b(can|may|could)\b|allowed",
+    re.IGNORECASE)
+PROHIBITION = re.compile(r"不应|不得|不宜|禁止|严禁|不能|不可")
+DEFINITION_QUESTION = re.compile(
+    r"什么是|是什么|指什么|啥是|是啥|什么叫|叫什么|含义|定义|"
+    r"^(what|who) (is|are) (a |an |the )?[\w\s-]{1,40}\??$|\bdefin|\bmeaning of\b",
+    re.IGNORECASE)
+
+
+# Re-ranking of the retrieved clauses: fused retrieval score (relative to the best), plus the
+# similarity of the clause's best sentence, plus the share of question words in the clause and
+# in its title. The quote is the sentence most similar to the question, ties broken by overlap.
+RERANK_SENTENCE = 1.0
+RERANK_OVERLAP = 0.25
+RERANK_TITLE_OVERLAP = 0.25
+QUOTE_OVERLAP_BONUS = 0.1
+# A further clause is cited only when it shares nearly as many of the question's words as the
+# best one, or has a sentence closer to the question.
+SUPPORT_OVERLAP_SHARE = 0.75
+
+
+class QuestionError(ValueError):
+    """A question that cannot be asked as typed; the message is user-facing (Chinese)."""
+
+
+@dataclass(frozen=True)
+class Citation:
+    doc: str
+    doc_id: str
+    clause: str
+    title: str
+    quote: str
+    score: float
+    text: str
+    path: tuple[str, ...]
+    flags: tuple[str, ...]
+    quotes: tuple[str, ...] = ()
+
+    @property
+    def label(self) -> str:
+        number = self.clause if self.clause.startswith(("第", "段", "前言", "引言")) \
+            else f"第{self.clause}条"
+        return f"{self.doc} {number} {self.title}".strip()
+
+    def to_dict(self) -> dict:
+        return {"doc": self.doc, "clause": self.clause, "title": self.title,
+                "quote": self.quote, "score": round(self.score, 4)}
+
+
+@dataclass(frozen=True)
+class Answer:
+    question: str
+    covered: bool
+    answer: str
+    citations: list[Citation]
+    related: list[Citation] = field(default_factory=list)
+    notices: list[str] = field(default_factory=list)
+    mode: str = "extractive"
+
+    def to_dict(self) -> dict:
+        return {"covered": self.covered, "answer": self.answer,
+                "citations": [citation.to_dict() for citation in self.citations]}
+
+
+@dataclass(frozen=True)
+class _Candidate:
+    hit: Hit
+    sentences: list[tuple[str, float]]  # (sentence, similarity), best quote first
+    similarity: float  # of the clause's most similar sentence
+    overlap: float
+    score: float
+
+
+def validate(question: str, max_chars: int) -> str:
+    question = question.strip()
+    if not question:
+        raise QuestionError("请输入问题。")
+    if len(question) > max_chars:
+        raise QuestionError(f"问题太长({len(question)} 字):请控制在 {max_chars} 字以内,"
+                            "或拆成几个问题分别提问。")
+    return question
+
+
+def is_follow_up(question: str) -> bool:
+    return bool(FOLLOW_UP_START.match(question)) or question.rstrip("?？ ").endswith("呢")
+
+
+def contextual_query(question: str, history: list[str]) -> str:
+    """A follow-up ("那场地呢?") asked as a full question, using the previous question's predicate."""
+    if not history or not is_follow_up(question):
+        return question
+    previous = history[-1]
+    topic_words = set(mentioned_synonym_terms(previous))
+    predicate = [word for word in jieba.lcut(previous)
+                 if not any(word in term or term in word for term in topic_words)]
+    subject = FOLLOW_UP_START.sub("", question).rstrip("?？ 呢")
+    return f"{subject} {''.join(predicate)}".strip()
+
+
+def question_words(text: str) -> list[str]:
+    """Content words of a question (precise-mode jieba, no stopwords or punctuation)."""
+    words = (word.strip().lower() for word in jieba.lcut(text))
+    return [word for word in words if word and re.search(r"\w", word)
+            and word not in stopwords() and not word.isdigit()]
+
+
+def vocabulary_coverage(base: KnowledgeBase, query: str) -> float:
+    """Share of the question's content words that the documents (or the thesaurus) know."""
+    words = question_words(query)
+    if not words:
+        return 0.0
+    vocabulary = base.index().vocabulary
+    synonyms = " ".join(mentioned_synonym_terms(query))
+    known = sum(1 for word in words if word in vocabulary or word in synonyms)
+    return known / len(words)
+
+
+def _overlap(query_words: set[str], text: str) -> float:
+    if not query_words:
+        return 0.0
+    text = text.lower()
+    return sum(1 for word in query_words if word in text) / len(query_words)
+
+
+def _candidates(base: KnowledgeBase, query: str, hits: list[Hit]) -> list[_Candidate]:
+    """The hits re-ranked by their best sentence and their word overlap with the question."""
+    index = base.index()
+    expanded = expand_query(query)
+    query_vector = np.asarray(base.embeddings.embed_query(expanded), dtype=np.float32)
+    words = set(question_words(expanded))
+    stored = index.sentence_vectors([hit.chunk.chunk_id for hit in hits])
+    top = hits[0].score
+    candidates = []
+    for hit in hits:
+        similarities = [(sentence, float(vector @ query_vector))
+                        for sentence, vector in stored[hit.chunk.chunk_id]]
+        # an empty clause (a heading only) is judged by its heading's similarity
+        best = max((similarity for _, similarity in similarities),
+                   default=hit.dense_score or 0.0)
+        ranked = sorted(similarities,
+                        key=lambda item: -(item[1] + QUOTE_OVERLAP_BONUS * _overlap(words, item[0])))
+        overlap = _overlap(words, f"{hit.chunk.title} {hit.chunk.text}")
+        score = hit.score / top + RERANK_SENTENCE * best + RERANK_OVERLAP * overlap \
+            + RERANK_TITLE_OVERLAP * _overlap(words, hit.chunk.title)
+        candidates.append(_Candidate(hit, ranked, best, overlap, score))
+    return sorted(candidates, key=lambda candidate: -candidate.score)
+
+
+def _is_term_entry(chunk: Chunk) -> bool:
+    return any("术语" in heading for heading in chunk.path[:-1])
+
+
+def _prefer_term_entry(question: str, query: str, candidates: list[_Candidate]
+                       ) -> list[_Candidate]:
+    """A definition question ("什么是服务目录") is answered from the entry defining that term."""
+    if not DEFINITION_QUESTION.search(question):
+        return candidates
+    expanded = expand_query(query).lower()
+    for number, candidate in enumerate(candidates):
+        chunk = candidate.hit.chunk
+        if _is_term_entry(chunk) and chunk.title and chunk.title.lower() in expanded:
+            return [candidate] + candidates[:number] + candidates[number + 1:]
+    return candidates
+
+
+def _citation(candidate: _Candidate, quote_count: int) -> Citation:
+    chunk: Chunk = candidate.hit.chunk
+    chosen = [sentence for sentence, _ in candidate.sentences[:quote_count]]
+    in_text_order = tuple(sentence for sentence in sentences(chunk.text) if sentence in chosen)
+    quote = chosen[0] if chosen else ""
+    return Citation(doc=chunk.short_name, doc_id=chunk.doc_id, clause=chunk.clause,
+                    title=chunk.title, quote=quote, score=candidate.score, text=chunk.text,
+                    path=chunk.path, flags=chunk.flags, quotes=in_text_order or (quote,))
+
+
+def answer_question(base: KnowledgeBase, question: str, history: list[str] | None = None,
+                    doc_ids: list[str] | None = None) -> Answer:
+    """The extractive answer to a question, with exact quotes and citations, best first."""
+    settings = base.settings
+    question = validate(question, settings.question_max_chars)
+    query = contextual_query(question, history or [])
+    hits = base.search(query, k=settings.retrieval_k, doc_ids=doc_ids)
+    coverage = vocabulary_coverage(base, query)
+    if not hits or coverage == 0:
+        return Answer(question, False, OUT_OF_SCOPE, [])
+    candidates = _prefer_term_entry(question, query, _candidates(base, query, hits))
+    best = candidates[0]
+    supported = coverage >= settings.answer_min_coverage \
+        or best.similarity >= settings.answer_min_similarity
+    if "empty" in best.hit.chunk.flags or not supported:
+        return _not_covered(base, question, candidates)
+    supporting = [best] + [candidate for candidate in candidates[1:]
+                           if candidate.score >= settings.answer_support_ratio * best.score
+                           and (candidate.overlap >= SUPPORT_OVERLAP_SHARE * best.overlap
+                                or candidate.similarity >= best.similarity)
+                           and candidate.sentences and "empty" not in candidate.hit.chunk.flags]
+    citations = [_citation(candidate, 2 if number == 0 else 1)
+                 for number, candidate in enumerate(supporting[:3])]
+    return Answer(question, True, compose(question, citations), citations)
+
+
+def _not_covered(base: KnowledgeBase, question: str, candidates: list[_Candidate]) -> Answer:
+    related = [_citation(candidate, 1) for candidate in candidates[:3]]
+    lines = [NOT_COVERED]
+    gaps = [note for document in base.documents() if any(c.doc_id == document.info.doc_id
+                                                         for c in related)
+            for note in document.gaps if "中断" in note or "只有标题" in note]
+    if gaps:
+        lines.append("这可能是因为已加载的文本不完整:" + ";".join(gaps)
+                     + " 如需完整依据,请在「知识库」加载官方全文。")
+    return Answer(question, False, "\n\n".join(lines), [], related=related)
+
+
+def lead_sentence(question: str, citations: list[Citation]) -> str:
+    """The point of the answer, first: a definition, a "no", or the best-supported sentence."""
+    lead = citations[0]
+    if DEFINITION_QUESTION.search(question) and _is_term_label(lead):
+        return f"{lead.title}是指:{lead.quote}"
+    if PERMISSION_QUESTION.search(question) and PROHIBITION.search(lead.quote):
+        return f"不可以。依据 {lead.label}:「{lead.quote}」"
+    return f"依据 {lead.label}:「{lead.quote}」"
+
+
+def _is_term_label(citation: Citation) -> bool:
+    return any("术语" in heading for heading in citation.path[:-1])
+
+
+def compose(question: str, citations: list[Citation]) -> str:
+    """A short plain-text answer: the point first, then each supporting quote with its citation."""
+    lines = [lead_sentence(question, citations), "", "出处:"]
+    for citation in citations:
+        lines.append(f"- 「{'」「'.join(citation.quotes)}」 —— {citation.label}")
+    for citation in citations:
+        if "inferred" in citation.flags:
+            lines.append(f"注:{citation.label} 的编号系按前后条款推断。")
+        if "truncated" in citation.flags:
+            lines.append(f"注:已加载文本中 {citation.label} 开头缺失。")
+    return "\n".join(lines)

@@ -1,0 +1,100 @@
+"""Evaluate the question answering on a golden set.
+
+    python -m knowledge.evaluate tests/data/golden_qa.jsonl [--json]
+
+Each line: {"q": "...", "clauses": ["5.1.2", ...]} (best clause first) or {"q": "...",
+"off_topic": true}. Prints recall@1 and recall@3 of the first citations, MRR, quote exactness,
+acceptance of in-scope questions, refusal of off-topic ones, and p50/p95 latency (warm).
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from pathlib import Path
+
+from knowledge.answer import answer_question
+from knowledge.base import KnowledgeBase
+
+FLOORS = {"recall_at_1": 0.90, "recall_at_3": 0.98, "quote_exactness": 1.0,
+          "in_scope_acceptance": 0.95, "off_topic_refusal": 0.90}
+
+
+def _percentile(values: list[float], share: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(share * (len(ordered) - 1)))] if ordered else 0.0
+
+
+def evaluate(base: KnowledgeBase, rows: list[dict]) -> dict:
+    """Quality and latency figures of the answers to these golden questions."""
+    for row in rows:  # warm-up: load the model and the index once
+        answer_question(base, row["q"])
+        break
+    in_scope = [row for row in rows if not row.get("off_topic")]
+    off_topic = [row for row in rows if row.get("off_topic")]
+    hits1 = hits3 = accepted = refused = quotes = exact = 0
+    reciprocal = 0.0
+    latencies = []
+    misses = []
+    for row in rows:
+        started = time.perf_counter()
+        answer = answer_question(base, row["q"])
+        latencies.append((time.perf_counter() - started) * 1000)
+        for citation in answer.citations:
+            quotes += 1
+            exact += citation.quote in citation.text
+        if row.get("off_topic"):
+            refused += not answer.covered
+            continue
+        accepted += answer.covered
+        cited = [citation.clause for citation in answer.citations] or \
+            [citation.clause for citation in answer.related]
+        expected = row["clauses"]
+        hits1 += bool(cited) and cited[0] == expected[0]
+        hits3 += any(clause in cited[:3] for clause in expected)
+        rank = next((n for n, clause in enumerate(cited, 1) if clause in expected), None)
+        reciprocal += 1 / rank if rank else 0.0
+        if not cited or cited[0] != expected[0] or not answer.covered:
+            misses.append({"q": row["q"], "expected": expected, "cited": cited,
+                           "covered": answer.covered})
+    n = max(1, len(in_scope))
+    return {
+        "questions": len(rows), "in_scope": len(in_scope), "off_topic": len(off_topic),
+        "recall_at_1": hits1 / n, "recall_at_3": hits3 / n, "mrr": reciprocal / n,
+        "quote_exactness": exact / quotes if quotes else 1.0,
+        "in_scope_acceptance": accepted / n,
+        "off_topic_refusal": refused / max(1, len(off_topic)),
+        "latency_p50_ms": _percentile(latencies, 0.5), "latency_p95_ms": _percentile(latencies, 0.95),
+        "misses": misses,
+    }
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m knowledge.evaluate",
+                                     description=__doc__.splitlines()[0])
+    parser.add_argument("file")
+    parser.add_argument("--json", action="store_true")
+    args = parser.parse_args(argv)
+    rows = [json.loads(line) for line in Path(args.file).read_text(encoding="utf-8").splitlines()
+            if line.strip()]
+    report = evaluate(KnowledgeBase(), rows)
+    if args.json:
+        print(json.dumps(report, ensure_ascii=False, indent=2))
+        return 0
+    for miss in report["misses"]:
+        print(f"  未命中: {miss['q']}  期望 {miss['expected']}  引用 {miss['cited']}"
+              f"{'' if miss['covered'] else '  (判为未涉及)'}")
+    print(f"问题 {report['questions']} 个(范围内 {report['in_scope']},范围外 {report['off_topic']})")
+    for key, label in [("recall_at_1", "recall@1"), ("recall_at_3", "recall@3"), ("mrr", "MRR"),
+                       ("quote_exactness", "引文精确率"), ("in_scope_acceptance", "范围内作答率"),
+                       ("off_topic_refusal", "范围外拒答率")]:
+        floor = FLOORS.get(key)
+        mark = "" if floor is None else ("  ✓" if report[key] >= floor else f"  ✗ (下限 {floor})")
+        print(f"{label:<12} {report[key]:.3f}{mark}")
+    print(f"延迟 p50 {report['latency_p50_ms']:.1f} ms, p95 {report['latency_p95_ms']:.1f} ms")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
