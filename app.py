@@ -4,7 +4,8 @@ import streamlit as st
 st.set_page_config(page_title="客服中心外包管理助手", page_icon="🏦", layout="wide")
 
 navigation = st.navigation({
-    "概览": [st.Page("pages/home.py", title="首页", icon=":material/home:", default=True)],
+    "概览": [st.Page("pages/home.py", title="首页", icon=":material/home:", default=True),
+           st.Page("pages/assistant.py", title="智能问答", icon=":material/forum:")],
     "知识库": [st.Page("pages/browse.py", title="条款浏览", icon=":material/menu_book:")],
 })
 navigation.run()

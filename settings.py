@@ -78,6 +78,14 @@ SETTINGS: tuple[Setting, ...] = (
             _non_negative_float),
     Setting("answer_support_ratio", 0.85,
             "其他条款的综合得分达到最佳条款的该比例时,一并引用(最多 3 条)", _non_negative_float),
+    Setting("llm_base_url", "",
+            "生成式回答:OpenAI 兼容接口地址(如 http://llm.intranet:8000/v1);留空则只用摘录式回答"),
+    Setting("llm_model", "", "生成式回答使用的模型名;与接口地址同时给出才启用"),
+    Setting("llm_api_key", "", "生成式回答接口的密钥(如接口不需要可留空)"),
+    Setting("llm_timeout_s", 30.0, "生成式回答的超时秒数;超时或出错时改为摘录式回答并提示",
+            _non_negative_float),
+    Setting("sla_threshold_s", 20, "SLA 服务水平门限 N 秒:等待 ≤ N 秒接通计入服务水平", _positive_int),
+    Setting("sla_max_upload_mb", 200, "SLA 看板单个话单或报表文件的大小上限(MB)", _positive_int),
 )
 
 SETTINGS_BY_NAME = {setting.name: setting for setting in SETTINGS}

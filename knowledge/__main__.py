@@ -11,7 +11,7 @@ import json
 import sys
 import time
 
-from knowledge.answer import QuestionError, answer_question
+from knowledge.answer import QuestionError, ask
 from knowledge.base import IndexNotBuilt, KnowledgeBase
 
 
@@ -35,7 +35,7 @@ def _ask(args: argparse.Namespace) -> int:
             question = _question_of(line)
             started = time.perf_counter()
             try:
-                record = answer_question(base, question).to_dict()
+                record = ask(base, question).to_dict()
             except QuestionError as error:
                 record = {"covered": False, "answer": str(error), "citations": []}
             record["latency_ms"] = round((time.perf_counter() - started) * 1000, 1)
@@ -44,7 +44,7 @@ def _ask(args: argparse.Namespace) -> int:
     if args.question is None:
         print("错误: 请给出问题,或用 --jsonl 从标准输入读取。", file=sys.stderr)
         return 2
-    answer = answer_question(base, args.question)
+    answer = ask(base, args.question)
     if args.json:
         print(json.dumps(answer.to_dict(), ensure_ascii=False, indent=2))
     else:
