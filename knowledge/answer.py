@@ -37,6 +37,7 @@ RERANK_SENTENCE = 1.0
 RERANK_OVERLAP = 0.25
 RERANK_TITLE_OVERLAP = 0.25
 QUOTE_OVERLAP_BONUS = 0.1
+BEST_POSSIBLE_SCORE = 1.0 + RERANK_SENTENCE + RERANK_OVERLAP + RERANK_TITLE_OVERLAP
 # A further clause is cited only when it shares nearly as many of the question's words as the
 # best one, or has a sentence closer to the question.
 SUPPORT_OVERLAP_SHARE = 0.75
@@ -192,7 +193,8 @@ def _citation(candidate: _Candidate, quote_count: int) -> Citation:
     in_text_order = tuple(sentence for sentence in sentences(chunk.text) if sentence in chosen)
     quote = chosen[0] if chosen else ""
     return Citation(doc=chunk.short_name, doc_id=chunk.doc_id, clause=chunk.clause,
-                    title=chunk.title, quote=quote, score=candidate.score, text=chunk.text,
+                    title=chunk.title, quote=quote, score=candidate.score / BEST_POSSIBLE_SCORE,
+                    text=chunk.text,
                     path=chunk.path, flags=chunk.flags, quotes=in_text_order or (quote,))
 
 

@@ -1,4 +1,4 @@
-"""One full-page screenshot per page for the README (home.png, browse.png).
+"""One full-page screenshot per page for the README (home.png, assistant.png, browse.png, …).
 
     python tests/browser/screenshots.py OUT_DIR
 """
@@ -26,6 +26,19 @@ def shoot_browse(page: Page, out_dir: Path) -> None:
     save_full_page(page, out_dir / "browse.png")
 
 
+def shoot_assistant(page: Page, out_dir: Path) -> None:
+    page.get_by_test_id("stSidebarNav").get_by_role("link", name="智能问答").click()
+    page.get_by_test_id("stChatInputTextArea").fill("能不能把内审交给外包公司?")
+    page.get_by_test_id("stChatInputTextArea").press("Enter")
+    wait_for_rerun(page)
+    page.get_by_text("出处:GB/T 32314-2015 第5.1.2条 范围管理").first.click()
+    wait_for_rerun(page)
+    save_full_page(page, out_dir / "assistant.png")
+
+
+SHOTS = [shoot_home, shoot_assistant, shoot_browse]
+
+
 def main(out_dir: Path) -> None:
     out_dir.mkdir(parents=True, exist_ok=True)
     expect.set_options(timeout=60_000)
@@ -35,10 +48,10 @@ def main(out_dir: Path) -> None:
             browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
             page = browser.new_page(viewport={"width": 1280, "height": 900}, locale="zh-CN")
             page.goto(url)
-            shoot_home(page, out_dir)
-            shoot_browse(page, out_dir)
+            for shoot in SHOTS:
+                shoot(page, out_dir)
             browser.close()
-    print(f"saved {out_dir / 'home.png'} and {out_dir / 'browse.png'}")
+    print(f"saved {len(SHOTS)} screenshots in {out_dir}")
 
 
 if __name__ == "__main__":
