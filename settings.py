@@ -86,6 +86,8 @@ SETTINGS: tuple[Setting, ...] = (
             _non_negative_float),
     Setting("sla_threshold_s", 20, "SLA 服务水平门限 N 秒:等待 ≤ N 秒接通计入服务水平", _positive_int),
     Setting("sla_max_upload_mb", 200, "SLA 看板单个话单或报表文件的大小上限(MB)", _positive_int),
+    Setting("scope_max_functions", 500, "范围自检一次最多检查的职能项数(超出时提示分批检查)",
+            _positive_int),
 )
 
 SETTINGS_BY_NAME = {setting.name: setting for setting in SETTINGS}
@@ -144,3 +146,7 @@ def settings_table_markdown() -> str:
         default = setting.default if setting.default != "" else "(空)"
         rows.append(f"| `{setting.env_var}` | `{default}` | {setting.help} |")
     return "\n".join(rows)
+
+
+if __name__ == "__main__":
+    print(settings_table_markdown())

@@ -3,7 +3,7 @@ from pathlib import Path
 
 import pytest
 
-from settings import SETTINGS, load_settings
+from settings import SETTINGS, load_settings, settings_table_markdown
 
 README = Path(__file__).resolve().parents[1] / "README.md"
 
@@ -32,3 +32,8 @@ def test_every_setting_is_documented_in_the_readme():
     readme = README.read_text(encoding="utf-8")
     for setting in SETTINGS:
         assert f"`{setting.env_var}`" in readme, setting.env_var
+
+
+def test_the_readme_table_is_generated_from_the_settings():
+    assert settings_table_markdown() in README.read_text(encoding="utf-8"), \
+        "README settings table is stale: regenerate it with `python settings.py`"
