@@ -10,7 +10,7 @@ import json
 import sys
 from pathlib import Path
 
-from ingest.documents import info_for_file, parse_document, store_document
+from ingest.documents import info_for_file, parse_document
 from ingest.errors import IngestError
 from settings import load_settings
 
@@ -38,15 +38,22 @@ def _build(args: argparse.Namespace) -> int:
     from knowledge.base import KnowledgeBase
 
     knowledge_base = KnowledgeBase(load_settings())
-    settings = knowledge_base.settings
-    for name in args.files:
-        path = Path(name)
-        data = path.read_bytes()
-        info = info_for_file(path)
-        parse_document(data, info, knowledge_base.max_upload_bytes)  # refuse bad files first
-        store_document(settings.data_dir, info, data)
-        print(f"已加入文档 {info.short_name}")
-    result = knowledge_base.build(on_progress=_progress_bar, force=args.force)
+
+    def add_files(library) -> None:
+        for name in args.files:
+            path = Path(name)
+            data = path.read_bytes()
+            known = library.already_loaded(data)
+            if known:
+                print(known)
+                continue
+            info = library.add(data, path.name, short_name=path.stem, title=path.stem)
+            print(f"已加入文档 {info.short_name}")
+
+    if args.files:
+        _, result = knowledge_base.change(add_files, on_progress=_progress_bar)
+    else:
+        result = knowledge_base.build(on_progress=_progress_bar, force=args.force)
     if result.up_to_date:
         print(f"索引已是最新({result.chunks} 个片段),无需重建。")
     else:

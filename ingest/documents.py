@@ -2,11 +2,9 @@
 from __future__ import annotations
 
 import hashlib
-import json
 import re
-import shutil
 import tomllib
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from pathlib import Path
 
 from ingest.clauses import Clause, parse_clauses
@@ -15,7 +13,6 @@ from ingest.errors import IngestError
 from ingest.loaders import read_pages
 
 CATALOG_FILE = "documents.toml"
-META_FILE = "meta.json"
 
 
 @dataclass(frozen=True)
@@ -79,33 +76,3 @@ def corpus_documents(corpus_dir: Path) -> list[tuple[DocumentInfo, Path]]:
     """The documents shipped in the corpus directory, as named by its catalog file."""
     catalog = tomllib.loads((corpus_dir / CATALOG_FILE).read_text(encoding="utf-8"))
     return [(DocumentInfo(**entry), corpus_dir / entry["file"]) for entry in catalog["document"]]
-
-
-def loaded_documents(data_dir: Path) -> list[tuple[DocumentInfo, Path]]:
-    """Documents a user loaded into the data directory, one folder each."""
-    folder = data_dir / "documents"
-    documents = []
-    for meta in sorted(folder.glob(f"*/{META_FILE}")):
-        info = DocumentInfo(**json.loads(meta.read_text(encoding="utf-8")))
-        documents.append((info, meta.parent / info.file))
-    return documents
-
-
-def store_document(data_dir: Path, info: DocumentInfo, data: bytes) -> Path:
-    """Keep a loaded document's file and metadata in the data directory (written aside, then moved)."""
-    folder = data_dir / "documents" / info.doc_id
-    staging = folder.with_name(f".{info.doc_id}.tmp")
-    shutil.rmtree(staging, ignore_errors=True)
-    staging.mkdir(parents=True)
-    (staging / info.file).write_bytes(data)
-    (staging / META_FILE).write_text(json.dumps(asdict(info), ensure_ascii=False, indent=2),
-                                     encoding="utf-8")
-    shutil.rmtree(folder, ignore_errors=True)
-    staging.rename(folder)
-    return folder / info.file
-
-
-def all_documents(corpus_dir: Path, data_dir: Path, max_bytes: int) -> list[ParsedDocument]:
-    """Every document of the knowledge base, parsed: the corpus first, then loaded ones."""
-    return [parse_document(path.read_bytes(), info, max_bytes)
-            for info, path in corpus_documents(corpus_dir) + loaded_documents(data_dir)]

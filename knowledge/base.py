@@ -4,11 +4,14 @@ This is the composition root the pages, the CLIs and the tests share.
 """
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import cached_property
+from typing import TypeVar
 
 from langchain_core.embeddings import Embeddings
 
-from ingest.documents import ParsedDocument, all_documents
+from ingest.documents import ParsedDocument
+from ingest.library import DocumentLibrary
 from knowledge.embeddings import make_embeddings
 from knowledge.index import (
     BuildResult,
@@ -19,7 +22,10 @@ from knowledge.index import (
     read_manifest,
 )
 from knowledge.retrieval import Hit, HybridRetriever, hybrid_search
+from knowledge.store import chroma_client
 from settings import Settings, load_settings
+
+T = TypeVar("T")
 
 
 class IndexNotBuilt(RuntimeError):
@@ -44,10 +50,29 @@ class KnowledgeBase:
     def max_upload_bytes(self) -> int:
         return self.settings.max_upload_mb * 1024 * 1024
 
+    @cached_property
+    def library(self) -> DocumentLibrary:
+        return DocumentLibrary(self.settings.corpus_dir, self.settings.data_dir,
+                               self.max_upload_bytes)
+
+    @property
+    def client(self):
+        """The Chroma client: a Chroma server when CSC_CHROMA_HOST is set, else embedded."""
+        return chroma_client(self.settings.data_dir, self.settings.chroma_host,
+                             self.settings.chroma_port)
+
     def documents(self) -> list[ParsedDocument]:
-        """Every document, parsed from its source file."""
-        return all_documents(self.settings.corpus_dir, self.settings.data_dir,
-                             self.max_upload_bytes)
+        """Every document in use, parsed from its file."""
+        return self.library.parsed()
+
+    def change(self, edit: Callable[[DocumentLibrary], T],
+               on_progress: Progress | None = None) -> tuple[T, BuildResult]:
+        """Change the library and rebuild the index, both or neither: a failure anywhere
+        (a bad file, the embedding half-way) leaves the documents and the index as they were."""
+        with self.library.transaction() as library:
+            outcome = edit(library)
+            result = self.build(on_progress)
+        return outcome, result
 
     def index(self) -> KnowledgeIndex | None:
         """The current build, reopened when another build has been swapped in."""
@@ -55,12 +80,12 @@ class KnowledgeBase:
         if manifest is None:
             return None
         if self._index is None or self._index.build_id != manifest["build_id"]:
-            self._index = open_index(self.settings.data_dir, self.embeddings)
+            self._index = open_index(self.settings.data_dir, self.embeddings, self.client)
         return self._index
 
     def build(self, on_progress: Progress | None = None, force: bool = False) -> BuildResult:
-        result = build_index(self.settings.data_dir, self.documents(), self.embeddings,
-                             self.settings.chunk_max_chars, on_progress, force)
+        result = build_index(self.settings.data_dir, self.client, self.documents(),
+                             self.embeddings, self.settings.chunk_max_chars, on_progress, force)
         self._index = None
         return result
 

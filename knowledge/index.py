@@ -19,13 +19,13 @@ from pathlib import Path
 
 import bm25s
 import numpy as np
+from chromadb.api import ClientAPI
 from langchain_chroma import Chroma
 from langchain_core.embeddings import Embeddings
 
 from ingest.documents import ParsedDocument
 from knowledge.chunks import Chunk, chunk_documents, sentences
 from knowledge.embeddings import ReusingEmbeddings, content_key
-from knowledge.store import chroma_client
 from knowledge.tokenize import add_domain_words, expand_query, tokens
 
 POINTER_FILE = "current.json"
@@ -48,7 +48,8 @@ class BuildResult:
 class KnowledgeIndex:
     """A complete, readable build: its chunks, dense store and BM25 index."""
 
-    def __init__(self, data_dir: Path, model_id: str, manifest: dict, embeddings: Embeddings):
+    def __init__(self, data_dir: Path, model_id: str, manifest: dict, embeddings: Embeddings,
+                 client: ClientAPI):
         self.model_id = model_id
         self.manifest = manifest
         self.build_id = manifest["build_id"]
@@ -59,7 +60,7 @@ class KnowledgeIndex:
         self._bm25 = bm25s.BM25.load(str(folder / "bm25"), show_progress=False, verbosity=0)
         self._position = {chunk.chunk_id: number for number, chunk in enumerate(self.chunks)}
         self._sentences: dict[str, list[tuple[str, np.ndarray]]] | None = None
-        self.vectorstore = Chroma(client=chroma_client(data_dir),
+        self.vectorstore = Chroma(client=client,
                                   collection_name=manifest["collection"],
                                   embedding_function=embeddings, create_collection_if_not_exists=False)
 
@@ -115,10 +116,12 @@ def read_manifest(data_dir: Path, model_id: str) -> dict | None:
     return json.loads(pointer.read_text(encoding="utf-8"))
 
 
-def open_index(data_dir: Path, embeddings: Embeddings) -> KnowledgeIndex | None:
+def open_index(data_dir: Path, embeddings: Embeddings, client: ClientAPI) -> KnowledgeIndex | None:
     """The current build for this embedding model, or None when nothing is built yet."""
     manifest = read_manifest(data_dir, embeddings.model_id)
-    return KnowledgeIndex(data_dir, embeddings.model_id, manifest, embeddings) if manifest else None
+    if manifest is None:
+        return None
+    return KnowledgeIndex(data_dir, embeddings.model_id, manifest, embeddings, client)
 
 
 def fingerprint(chunks: list[Chunk], model_id: str) -> str:
@@ -128,9 +131,9 @@ def fingerprint(chunks: list[Chunk], model_id: str) -> str:
     return digest.hexdigest()
 
 
-def build_index(data_dir: Path, documents: list[ParsedDocument], embeddings: Embeddings,
-                chunk_max_chars: int, on_progress: Progress | None = None,
-                force: bool = False) -> BuildResult:
+def build_index(data_dir: Path, client: ClientAPI, documents: list[ParsedDocument],
+                embeddings: Embeddings, chunk_max_chars: int,
+                on_progress: Progress | None = None, force: bool = False) -> BuildResult:
     """Build the index of these documents aside and swap it in; unchanged input is a no-op."""
     started = time.perf_counter()
     report = on_progress or (lambda done, total, stage: None)
@@ -138,7 +141,6 @@ def build_index(data_dir: Path, documents: list[ParsedDocument], embeddings: Emb
     chunks = chunk_documents(documents, chunk_max_chars)
     print_ = fingerprint(chunks, model_id)
     current = read_manifest(data_dir, model_id)
-    client = chroma_client(data_dir)
     if current and current["fingerprint"] == print_ and not force \
             and _collection_exists(client, current["collection"]):
         return BuildResult(current["build_id"], len(chunks), 0, len(chunks), 0.0, up_to_date=True)

@@ -1,4 +1,4 @@
-"""The Chroma client: one per data directory, telemetry off."""
+"""The Chroma client: embedded under the data directory, or a Chroma server; telemetry off."""
 from __future__ import annotations
 
 from functools import lru_cache
@@ -11,8 +11,10 @@ CHROMA_SETTINGS = ChromaSettings(anonymized_telemetry=False)
 
 
 @lru_cache(maxsize=8)
-def chroma_client(data_dir: Path) -> chromadb.ClientAPI:
-    """The persistent Chroma store under the data directory."""
+def chroma_client(data_dir: Path, host: str = "", port: int = 8000) -> chromadb.ClientAPI:
+    """A Chroma server's HTTP client when a host is set, else the store under the data directory."""
+    if host:
+        return chromadb.HttpClient(host=host, port=port, settings=CHROMA_SETTINGS)
     path = Path(data_dir) / "chroma"
     path.mkdir(parents=True, exist_ok=True)
     return chromadb.PersistentClient(path=str(path), settings=CHROMA_SETTINGS)

@@ -123,14 +123,13 @@ def test_missing_local_model_directory_is_a_clear_error(tmp_path):
 
 
 def test_loaded_documents_are_indexed_with_their_own_name(data_dir):
-    from ingest.documents import info_for_file, store_document
-
     path = DATA / "regulation_sample.txt"
-    store_document(data_dir, info_for_file(path), path.read_bytes())
     base = knowledge_base(data_dir)
-    base.build()
+    base.change(lambda library: library.add(path.read_bytes(), path.name, "regulation_sample",
+                                            "示例管理办法"))
     manifest = read_manifest(data_dir, base.embeddings.model_id)
     assert [d["doc_id"] for d in manifest["documents"]] == ["gbt-32314-2015", "regulation-sample"]
+    assert manifest["documents"][1]["short_name"] == "regulation_sample"
     hits = base.search("尽职调查报告要谁签字", k=3)
     assert hits[0].chunk.doc_id == "regulation-sample"
     assert json.dumps(hits[0].to_dict(), ensure_ascii=False)
