@@ -117,12 +117,12 @@ class DocumentLibrary:
     # --- changing ------------------------------------------------------------------------
     def add(self, data: bytes, filename: str, short_name: str, title: str) -> DocumentInfo:
         """A new document (its first version)."""
+        self._refuse_duplicate(data)
         short_name, title = short_name.strip(), title.strip() or short_name.strip()
         if not short_name:
             raise IngestError("请填写文档简称(引用时显示,如「GB/T 32312-2015」)。")
         if any(entry.info.short_name == short_name for entry in self.entries()):
             raise IngestError(f"已有简称为「{short_name}」的文档:请换一个简称,或将文件作为它的新版本加入。")
-        self._refuse_duplicate(data)
         doc_id = _unique_id(slug(short_name), {e.info.doc_id for e in self.entries(True)})
         info = DocumentInfo(doc_id=doc_id, short_name=short_name, title=title,
                             file=Path(filename).name, source="用户加载")
@@ -199,10 +199,11 @@ class DocumentLibrary:
 
     def _write_version(self, doc_id: str, name: str, filename: str, data: bytes) -> Version:
         folder = self.folder / doc_id / name
+        created = folder if folder.parent.exists() else folder.parent
         shutil.rmtree(folder, ignore_errors=True)
         folder.mkdir(parents=True)
         if self._written is not None:
-            self._written.append(folder)
+            self._written.append(created)
         (folder / Path(filename).name).write_bytes(data)
         return Version(name, Path(filename).name, _hash(data), time.strftime("%Y-%m-%d %H:%M:%S"))
 
