@@ -6,6 +6,8 @@ st.set_page_config(page_title="客服中心外包管理助手", page_icon="🏦"
 navigation = st.navigation({
     "概览": [st.Page("pages/home.py", title="首页", icon=":material/home:", default=True),
            st.Page("pages/assistant.py", title="智能问答", icon=":material/forum:")],
-    "知识库": [st.Page("pages/browse.py", title="条款浏览", icon=":material/menu_book:")],
+    "知识库": [st.Page("pages/browse.py", title="条款浏览", icon=":material/menu_book:"),
+            st.Page("pages/library.py", title="文档管理", icon=":material/library_books:")],
+    "外包管理": [st.Page("pages/scope.py", title="范围自检", icon=":material/fact_check:")],
 })
 navigation.run()

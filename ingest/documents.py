@@ -34,6 +34,14 @@ class ParsedDocument:
     content_hash: str
 
     @property
+    def flag_counts(self) -> dict[str, int]:
+        counts: dict[str, int] = {}
+        for clause in self.clauses:
+            for flag in clause.flags:
+                counts[flag] = counts.get(flag, 0) + 1
+        return counts
+
+    @property
     def gaps(self) -> list[str]:
         """Plain-Chinese notes on what this copy lacks, derived from the clause flags."""
         notes = []

@@ -4,6 +4,7 @@ This is the composition root the pages, the CLIs and the tests share.
 """
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
 from functools import cached_property
 from typing import TypeVar
@@ -40,6 +41,7 @@ class KnowledgeBase:
         self.settings = settings or load_settings()
         self._embeddings = embeddings
         self._index: KnowledgeIndex | None = None
+        self._changing = threading.Lock()  # one change at a time (the app shares this object)
 
     @cached_property
     def embeddings(self) -> Embeddings:
@@ -69,7 +71,7 @@ class KnowledgeBase:
                on_progress: Progress | None = None) -> tuple[T, BuildResult]:
         """Change the library and rebuild the index, both or neither: a failure anywhere
         (a bad file, the embedding half-way) leaves the documents and the index as they were."""
-        with self.library.transaction() as library:
+        with self._changing, self.library.transaction() as library:
             outcome = edit(library)
             result = self.build(on_progress)
         return outcome, result

@@ -1,13 +1,15 @@
 """Shared, cached resources of the UI layer and small rendering helpers (no domain logic)."""
 from __future__ import annotations
 
+import hmac
 import re
+from dataclasses import dataclass
 
 import streamlit as st
 
 from ingest.documents import ParsedDocument
 from knowledge.base import KnowledgeBase
-from settings import load_settings
+from settings import Settings, load_settings
 
 MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|>~<$])")
 
@@ -36,3 +38,21 @@ def plain(text: str) -> str:
 
 
 FLAG_BADGE_COLORS = {"inferred": "orange", "truncated": "red", "empty": "gray", "unnumbered": "blue"}
+
+
+@dataclass(frozen=True)
+class AdminPassword:
+    value: str
+
+    def matches(self, given: str) -> bool:
+        return hmac.compare_digest(given.encode(), self.value.encode())
+
+
+def admin_password(settings: Settings) -> AdminPassword | None:
+    """The knowledge base's admin password, from the settings or st.secrets, if one is set."""
+    try:
+        secret = st.secrets.get("admin_password", "")
+    except FileNotFoundError:  # no secrets file: only the setting counts
+        secret = ""
+    value = settings.admin_password or secret
+    return AdminPassword(value) if value else None

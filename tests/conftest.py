@@ -1,6 +1,7 @@
 """Shared fixtures: the real index built once, fresh data dirs, the app under AppTest."""
 from __future__ import annotations
 
+import shutil
 from collections.abc import Callable
 from pathlib import Path
 
@@ -20,6 +21,14 @@ def built_data_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     data_dir = tmp_path_factory.mktemp("built-data")
     KnowledgeBase(load_settings({"data_dir": data_dir})).build()
     return data_dir
+
+
+@pytest.fixture
+def fresh_built_data_dir(built_data_dir: Path, tmp_path: Path) -> Path:
+    """A copy of the built data dir that a test may change."""
+    path = tmp_path / "built-copy"
+    shutil.copytree(built_data_dir, path)
+    return path
 
 
 @pytest.fixture

@@ -1,0 +1,125 @@
+"""知识库: load, preview, version and remove documents; rebuild the index."""
+import pandas as pd
+import streamlit as st
+
+from ingest.clauses import FLAG_LABELS, STYLE_LABELS
+from ingest.errors import IngestError
+from pages._resources import admin_password, current_documents, knowledge_base, plain
+
+st.title("知识库")
+st.caption("加载官方全文、配套标准、监管办法或行内制度。先预览解析结果,确认后再加入;"
+           "每次变更都会重建索引,失败时文档与索引保持原样。")
+
+base = knowledge_base()
+library = base.library
+password = admin_password(base.settings)
+if password:
+    given = st.text_input("管理密码(加载、替换、删除文档需要)", type="password", key="library_password")
+    can_change = password.matches(given)
+    if given and not can_change:
+        st.error("管理密码不正确。")
+else:
+    can_change = True
+
+
+def flags_text(counts: dict[str, int]) -> str:
+    return ";".join(f"{FLAG_LABELS[flag].split('(')[0]} {n}" for flag, n in counts.items()) or "无"
+
+
+def apply(change, success: str) -> None:
+    """Run one library change with a progress bar; report the outcome in Chinese."""
+    bar = st.progress(0.0, text="正在重建索引…")
+    try:
+        _, result = base.change(change, on_progress=lambda done, total, stage: bar.progress(
+            done / total if total else 1.0, text=f"向量化 {done}/{total}" if total else "建立 BM25"))
+    except IngestError as error:
+        bar.empty()
+        st.error(str(error))
+        return
+    bar.empty()
+    st.session_state["library_notice"] = (f"{success} 索引已重建:{result.chunks} 个片段,"
+                                          f"新计算向量 {result.embedded} 个,用时 {result.seconds:.1f} 秒。")
+    st.session_state.pop("library_upload", None)
+    st.rerun()
+
+
+if notice := st.session_state.pop("library_notice", None):
+    st.success(notice)
+
+parsed = {document.info.doc_id: document for document in current_documents()}
+entries = library.entries(include_removed=True)
+st.subheader("文档")
+st.dataframe(pd.DataFrame([{
+    "简称(引用时显示)": entry.info.short_name, "标题": entry.info.title,
+    "条款数": len(parsed[entry.info.doc_id].clauses) if entry.info.doc_id in parsed else None,
+    "标记": flags_text(parsed[entry.info.doc_id].flag_counts) if entry.info.doc_id in parsed else "",
+    "当前版本": entry.current or "已移除", "加载时间": entry.version(entry.current).loaded_at
+    if entry.current else "", "内容哈希": entry.version(entry.current).content_hash[:12]
+    if entry.current else "", "来源": "随附" if entry.origin == "corpus" else "用户加载",
+} for entry in entries]), hide_index=True, key="library_table")
+
+for entry in entries:
+    with st.expander(f"{entry.info.short_name} · 版本与操作"):
+        for version in entry.versions:
+            mark = "(当前)" if version.version == entry.current else ""
+            st.markdown(f"- {version.version}{mark} {plain(version.file)} {version.loaded_at} "
+                        f"`{version.content_hash[:12]}`")
+        key = entry.info.doc_id
+        others = [v.version for v in entry.versions if v.version != entry.current]
+        if others:
+            chosen = st.selectbox("恢复到版本", others, key=f"library_version_{key}")
+            if st.button("恢复此版本", key=f"library_restore_{key}", disabled=not can_change):
+                apply(lambda lib, k=key, v=chosen: lib.restore(k, v), f"已恢复 {chosen}。")
+        if not entry.removed and st.button("移除文档", key=f"library_remove_{key}",
+                                           disabled=not can_change):
+            apply(lambda lib, k=key: lib.remove(k), f"已移除「{entry.info.short_name}」。")
+
+st.subheader("加载文档")
+upload = st.file_uploader("上传 .txt / .md / .pdf / .docx", type=["txt", "md", "pdf", "docx"],
+                          key="library_upload", disabled=not can_change)
+if upload is not None:
+    data = upload.getvalue()
+    try:
+        preview = library.preview(data, upload.name)
+    except IngestError as error:
+        st.error(str(error))
+        st.stop()
+    if known := library.already_loaded(data):
+        st.warning(known)
+        st.stop()
+    columns = st.columns(3)
+    columns[0].metric("条款数", len(preview.clauses))
+    columns[1].metric("有标记的条款", sum(1 for c in preview.clauses if c.flags))
+    columns[2].metric("去除的网页/页眉页脚行", len(preview.removed))
+    st.caption(f"编号体例:{STYLE_LABELS[preview.style]}")
+    for note in preview.gaps:
+        st.markdown(f"- {plain(note)}")
+    st.dataframe(pd.DataFrame([{"条款": "\u3000" * (c.level - 1) + c.clause, "标题": c.title,
+                                "标记": "、".join(FLAG_LABELS[f].split("(")[0] for f in c.flags),
+                                "正文": c.text[:60]} for c in preview.clauses]),
+                 hide_index=True, key="library_preview")
+    active = {e.info.doc_id: e.info.short_name for e in entries if not e.removed}
+    mode = st.radio("加入方式", ["新文档", "已有文档的新版本"], horizontal=True, key="library_mode")
+    if mode == "新文档":
+        short_name = st.text_input("简称(引用时显示)", value=upload.name.rsplit(".", 1)[0],
+                                   key="library_short_name")
+        title = st.text_input("标题", key="library_title")
+
+        def change(lib):
+            return lib.add(data, upload.name, short_name, title)
+    else:
+        target = st.selectbox("替换哪个文档", list(active), format_func=active.get,
+                              key="library_target")
+
+        def change(lib):
+            return lib.add_version(target, data, upload.name)
+    add, cancel = st.columns(2)
+    if add.button("加入知识库", type="primary", key="library_add", disabled=not can_change):
+        apply(change, f"已加入「{upload.name}」。")
+    if cancel.button("取消", key="library_cancel"):
+        st.session_state.pop("library_upload", None)
+        st.rerun()
+
+st.subheader("索引")
+if st.button("重建索引", key="library_rebuild", disabled=not can_change):
+    apply(lambda lib: None, "")

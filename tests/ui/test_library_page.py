@@ -1,0 +1,72 @@
+"""文档管理: an admin previews an upload, adds it, asks about it, replaces and removes it."""
+from pathlib import Path
+
+from streamlit.testing.v1 import AppTest
+
+DATA = Path(__file__).resolve().parents[1] / "data"
+POLICY = """某银行客服外包管理细则
+第一条 为规范客服外包管理,制定本细则。
+第二条 外包坐席每年应接受不少于40学时的合规培训。
+第三条 本细则自发布之日起施行。
+""".encode()
+
+
+def library_page(app_test, data_dir) -> AppTest:
+    return app_test(data_dir=data_dir).switch_page("pages/library.py").run()
+
+
+def upload(at: AppTest, name: str, data: bytes) -> AppTest:
+    return at.file_uploader(key="library_upload").upload(name, data).run()
+
+
+def notices(at: AppTest) -> list[str]:
+    return [element.value for element in [*at.success, *at.error, *at.warning]]
+
+
+def test_preview_then_add_then_the_assistant_cites_it(app_test, fresh_built_data_dir):
+    at = upload(library_page(app_test, fresh_built_data_dir), "细则.txt", POLICY)
+    assert not at.exception
+    assert at.metric[0].value == "3"  # 条款数 in the preview
+    assert at.dataframe[1].value["条款"].tolist() == ["第一条", "第二条", "第三条"]
+
+    at.text_input(key="library_short_name").input("外包细则").run()
+    at = at.button(key="library_add").click().run()
+    assert any("已加入「细则.txt」" in text and "索引已重建" in text for text in notices(at))
+    assert "外包细则" in at.dataframe[0].value["简称(引用时显示)"].tolist()
+
+    at = at.switch_page("pages/assistant.py").run()
+    at = at.chat_input(key="chat_input").set_value("外包坐席合规培训要多少学时?").run()
+    assert at.expander[0].label.startswith("出处:外包细则 第二条")
+
+
+def test_bad_and_duplicate_uploads_get_clear_messages(app_test, fresh_built_data_dir):
+    at = upload(library_page(app_test, fresh_built_data_dir), "x.txt",
+                (DATA / "binary_renamed.txt").read_bytes())
+    assert any("不是文本文件" in text for text in notices(at))
+    shipped = (Path(__file__).resolve().parents[2] / "knowledge" / "corpus" /
+               "000_9215376e8002a05a.txt").read_bytes()
+    at = upload(at, "copy.txt", shipped)
+    assert any("该文件已加载" in text for text in notices(at))
+    assert "library_add" not in [button.key for button in at.button]
+
+
+def test_changes_need_the_admin_password_when_one_is_set(app_test, fresh_built_data_dir,
+                                                          monkeypatch):
+    monkeypatch.setenv("CSC_ADMIN_PASSWORD", "s3cret")
+    at = library_page(app_test, fresh_built_data_dir)
+    assert at.button(key="library_rebuild").disabled
+    assert at.file_uploader(key="library_upload").disabled
+    at = at.text_input(key="library_password").input("wrong").run()
+    assert any("管理密码不正确" in text for text in notices(at))
+    at = at.text_input(key="library_password").input("s3cret").run()
+    assert not at.button(key="library_rebuild").disabled
+
+
+def test_remove_a_document(app_test, fresh_built_data_dir):
+    at = upload(library_page(app_test, fresh_built_data_dir), "细则.txt", POLICY)
+    at.text_input(key="library_short_name").input("外包细则").run()
+    at = at.button(key="library_add").click().run()
+    at = at.button(key="library_remove_外包细则").click().run()
+    assert any("已移除「外包细则」" in text for text in notices(at))
+    assert at.dataframe[0].value.set_index("简称(引用时显示)").loc[
+        "外包细则", "当前版本"] == "已移除"
