@@ -75,7 +75,8 @@ for entry in entries:
             apply(lambda lib, k=key: lib.remove(k), f"已移除「{entry.info.short_name}」。")
 
 st.subheader("加载文档")
-upload = st.file_uploader("上传 .txt / .md / .pdf / .docx", type=["txt", "md", "pdf", "docx"],
+upload = st.file_uploader(f"上传 .txt / .md / .pdf / .docx(单个文件不超过 {base.settings.max_upload_mb} MB)",
+                          type=["txt", "md", "pdf", "docx"],
                           key="library_upload", disabled=not can_change)
 if upload is not None:
     data = upload.getvalue()

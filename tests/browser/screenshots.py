@@ -36,7 +36,14 @@ def shoot_assistant(page: Page, out_dir: Path) -> None:
     save_full_page(page, out_dir / "assistant.png")
 
 
-SHOTS = [shoot_home, shoot_assistant, shoot_browse]
+def shoot_library(page: Page, out_dir: Path) -> None:
+    page.get_by_test_id("stSidebarNav").get_by_role("link", name="文档管理").click()
+    expect(page.get_by_role("heading", name="知识库")).to_be_visible()
+    wait_for_rerun(page)
+    save_full_page(page, out_dir / "library.png")
+
+
+SHOTS = [shoot_home, shoot_assistant, shoot_browse, shoot_library]
 
 
 def main(out_dir: Path) -> None:
