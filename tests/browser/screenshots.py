@@ -43,7 +43,17 @@ def shoot_library(page: Page, out_dir: Path) -> None:
     save_full_page(page, out_dir / "library.png")
 
 
-SHOTS = [shoot_home, shoot_assistant, shoot_browse, shoot_library]
+def shoot_scope(page: Page, out_dir: Path) -> None:
+    page.get_by_test_id("stSidebarNav").get_by_role("link", name="范围自检").click()
+    page.get_by_label("或逐行输入职能描述(每行一项)").fill(
+        "人工热线接听\n外呼营销\n对外包项目开展内部审计\n客户身份核验\n坐席排班")
+    page.get_by_role("button", name="开始判定").click()
+    wait_for_rerun(page)
+    expect(page.get_by_test_id("stAlert").filter(has_text="项职能不得外包")).to_be_visible()
+    save_full_page(page, out_dir / "scope.png")
+
+
+SHOTS = [shoot_home, shoot_assistant, shoot_browse, shoot_library, shoot_scope]
 
 
 def main(out_dir: Path) -> None:
