@@ -1,0 +1,137 @@
+"""外包要素: choose what to outsource; who provides and manages what; a draft 服务目录 to export."""
+from datetime import date
+
+import streamlit as st
+
+from pages import _elements_ui as ui
+from pages._resources import plain
+from scoring.elements.model import ElementError
+from scoring.elements.report import (
+    ElementReport,
+    indicator_table,
+    matrix_table,
+    requirement_table,
+    risk_table,
+    to_csv,
+    to_excel,
+    to_markdown,
+)
+from scoring.elements.services import CatalogueError, count_edits, items_from_editor, prohibited
+from scoring.standard import CitationError
+
+st.title("外包要素")
+st.caption("依据 GB/T 32314-2015 第4章:可以外包一个或多个要素(人员、运营场所、系统、管理、其他),"
+           "双方各自负责相应资源的提供与管理,并共同确定服务目录。")
+
+try:
+    model = ui.element_model()
+    ui.scope_checker()  # items of the 服务目录 are flagged by the scope check's own logic
+except CitationError as error:
+    st.error(str(error))
+    st.stop()
+store = ui.draft_store()
+state = st.session_state
+
+saved = {draft.id: draft for draft in store.saved()}
+columns = st.columns([3, 1, 1], vertical_alignment="bottom")
+columns[0].selectbox("打开已保存的草稿", list(saved), index=None, key="elements_draft_pick",
+                     format_func=lambda i: saved[i].label, placeholder="选择一份草稿")
+columns[1].button("打开", key="elements_draft_open", on_click=ui.open_draft, disabled=not saved)
+columns[2].button("新建", key="elements_draft_new", on_click=ui.new_draft)
+if message := state.pop("elements_message", None):
+    st.success(message)
+if problem := state.pop("elements_problem", None):
+    st.error(problem)
+
+state.setdefault("elements_pick", list(ui.DEFAULT_PICK))
+st.multiselect("外包哪些要素", model.names, key="elements_pick", placeholder="选择一个或多个要素")
+st.text_area("其他要素(每行一项;填写后自动包含「其他」)", key="elements_others", height=80,
+             placeholder="例如:知识库维护")
+alerts = st.container()
+tabs = st.tabs(["责任矩阵", "要求与风险", "服务目录", "方案比较", "保存与导出"])
+with tabs[3]:
+    ui.comparison(model)
+try:
+    plan = ui.chosen_plan(model)
+except ElementError as error:
+    alerts.error(str(error))
+    st.stop()
+
+threshold = ui.threshold_s()
+with tabs[2]:
+    st.caption("双方共同确定的服务目录草稿(第4.1条)。可增删行、修改内容;指标与 SLA 看板一致,"
+               "目标值默认取 SLA 合同模板,方向:接通率类 ≥,放弃率、投诉率与时长类 ≤。")
+    edited = ui.catalogue_editor(plan)
+    try:
+        items, problems = items_from_editor(edited, plan.combination, model, threshold), []
+    except CatalogueError as error:
+        items, problems = None, error.problems
+        st.error(f"服务目录有 {len(problems)} 处问题,修正后才能保存和导出:")
+        st.markdown("\n".join(f"- {plain(text)}" for text in problems))
+    else:
+        changed, removed = count_edits(items, plan.catalogue)
+        st.caption(f"服务目录 {len(items)} 项;相对默认草稿修改或新增 {changed} 项,删除 {removed} 项。")
+    verdicts = ui.scope_verdicts(plan, edited)
+    flagged = [v for v in verdicts.values() if v.verdict != "allowed"]
+    if flagged:
+        st.markdown("**范围自检**(与「范围自检」页同一判定;不得外包的项目须删除)")
+        st.dataframe([{"项目": v.function, "判定": v.label, "理由": v.reason} for v in flagged],
+                     hide_index=True, key="elements_scope_table")
+
+if bad := prohibited(verdicts):
+    alerts.error(f"有 {len(bad)} 项不得外包:" + "、".join(v.function for v in bad)
+                 + "。请从组合或服务目录中删除,或在「范围自检」页查看理由与条款原文。")
+
+with tabs[0]:
+    st.caption("每一行是一项资源:✓ 表示该方负责提供或管理。未外包的要素由发包方提供并管理(第4.1条、第4.5条)。")
+    st.dataframe(matrix_table(plan, verdicts), hide_index=True, key="elements_matrix", height="content",
+                 column_config={"资源": st.column_config.TextColumn(width="large")})
+    for summary in plan.summaries:
+        with st.expander(f"{summary.heading}:谁提供、谁管理"):
+            st.markdown(plain(summary.summary))
+            st.markdown(f"- **承包方提供**:{plain('、'.join(summary.contractor_provides) or '无')}\n"
+                        f"- **承包方管理**:{plain('、'.join(summary.contractor_manages) or '无')}\n"
+                        f"- **发包方保留**:{plain('、'.join(summary.bank_keeps) or '无')}")
+
+with tabs[1]:
+    st.subheader(f"要求清单({len(plan.requirements)} 项)")
+    st.dataframe(requirement_table(plan), hide_index=True, key="elements_requirements", height="content",
+                 column_config={"要求": st.column_config.TextColumn(width="large")})
+    st.subheader(f"风险与控制({len(plan.risks)} 项)")
+    st.dataframe(risk_table(plan), hide_index=True, key="elements_risks")
+    st.subheader("建议的 SLA 指标")
+    st.dataframe(indicator_table(plan, threshold), hide_index=True, key="elements_indicators")
+
+with tabs[4]:
+    document = model.standard.document
+    st.text_input("草稿名称", key="elements_title", placeholder="例如:2025 年人员与场所外包方案")
+    if state.get("elements_draft_id") in saved:
+        st.caption(f"保存时更新已打开的草稿「{saved[state['elements_draft_id']].title}」;"
+                   "要另存一份,先点「新建」。")
+    if st.button("保存草稿", key="elements_save", type="primary"):
+        try:
+            if items is None:
+                raise ElementError(f"草稿未保存:服务目录有 {len(problems)} 处问题(见「服务目录」)。")
+            state["elements_draft_id"] = store.save(state.get("elements_title", ""),
+                                                    plan.combination, items,
+                                                    state.get("elements_draft_id"))
+            state["elements_message"] = f"草稿「{state['elements_title'].strip()}」已保存。"
+            st.rerun()
+        except ElementError as error:
+            st.error(str(error))
+    report = ElementReport(
+        state.get("elements_title") or "外包要素方案", date.today(),
+        f"{document.info.short_name} {document.info.title}", plan, tuple(items or ()),
+        verdicts, threshold, tuple(document.gaps))
+    if items is None:
+        st.warning("服务目录有问题,修正后才能导出。")
+    st.markdown(f"导出包含:责任矩阵 {len(plan.responsibilities)} 行、要求 {len(plan.requirements)} 项、"
+                f"风险 {len(plan.risks)} 项、服务目录 {len(report.items)} 项。")
+    for label, data, suffix, mime in (
+            ("下载 Excel", to_excel, "xlsx",
+             "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+            ("下载服务目录 CSV", to_csv, "csv", "text/csv"),
+            ("下载 Markdown", to_markdown, "md", "text/markdown")):
+        st.download_button(label, data(report) if items is not None else b"",
+                           report.file_name(suffix), mime=mime, key=f"elements_export_{suffix}",
+                           on_click="ignore", disabled=items is None)

@@ -1,0 +1,210 @@
+"""The element plan as tables, a comparison of two plans, and Excel/CSV/Markdown exports."""
+from __future__ import annotations
+
+import io
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import date
+
+import pandas as pd
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Font, PatternFill
+
+from scoring.elements.model import (
+    BANK,
+    CONTRACTOR,
+    PARTY_LABELS,
+    Plan,
+    Responsibility,
+    ServiceItem,
+    sla_template,
+)
+from scoring.elements.services import target_text
+from scoring.scope import ScopeVerdict
+from scoring.sla.indicators import INDICATORS_BY_KEY, label
+
+CHECK = "✓"
+MATRIX_COLUMNS = ["资源", "外包要素", "发包方提供", "发包方管理", "承包方提供", "承包方管理", "范围自检", "依据"]
+CATALOGUE_COLUMNS = ["服务项目", "外包要素", "服务内容", "指标", "目标", "范围自检"]
+PROHIBITED_FILL = "f8d7da"
+
+
+@dataclass(frozen=True)
+class ElementReport:
+    """One draft as a manager files it: the plan, the edited 服务目录 and its scope flags."""
+
+    title: str
+    made_on: date
+    standard: str  # e.g. "GB/T 32314-2015 商业银行客户服务中心服务外包管理规范"
+    plan: Plan
+    items: tuple[ServiceItem, ...]
+    verdicts: Mapping[str, ScopeVerdict] = field(default_factory=dict)
+    threshold_s: float = 20
+    coverage: tuple[str, ...] = ()  # what the loaded copy of the standard lacks
+
+    def file_name(self, suffix: str) -> str:
+        return f"外包要素方案_{self.made_on:%Y%m%d}.{suffix}"
+
+    @property
+    def prohibited(self) -> list[ScopeVerdict]:
+        return [v for v in self.verdicts.values() if v.verdict == "prohibited"]
+
+
+def parties(names: frozenset[str]) -> str:
+    """"发包方", "承包方", "双方" or "—"."""
+    if names == {BANK, CONTRACTOR}:
+        return "双方"
+    return PARTY_LABELS[next(iter(names))] if names else "—"
+
+
+def matrix_table(plan: Plan, verdicts: Mapping[str, ScopeVerdict] | None = None) -> pd.DataFrame:
+    """Resource × party × provide/manage, ✓ where the party holds the role."""
+    verdicts = verdicts or {}
+    rows = [[row.resource.name, row.resource.element,
+             *(CHECK if row.has(party, role) else "" for party in (BANK, CONTRACTOR)
+               for role in ("provide", "manage")),
+             verdicts[row.resource.name].label if row.resource.name in verdicts else "",
+             "\n".join(dict.fromkeys(c.reference for c in row.resource.citations))]
+            for row in plan.responsibilities]
+    return pd.DataFrame(rows, columns=MATRIX_COLUMNS)
+
+
+def requirement_table(plan: Plan) -> pd.DataFrame:
+    rows = [["、".join(item.elements), item.text, item.citation.reference, item.citation.quote,
+             "条款编号系按前后条款推断" if item.inferred else ""] for item in plan.requirements]
+    return pd.DataFrame(rows, columns=["要素", "要求", "依据条款", "条款原文", "说明"])
+
+
+def risk_table(plan: Plan) -> pd.DataFrame:
+    rows = [["、".join(item.elements), item.risk, item.control] for item in plan.risks]
+    return pd.DataFrame(rows, columns=["要素", "风险", "控制措施(写入合同)"])
+
+
+def indicator_table(plan: Plan, threshold_s: float) -> pd.DataFrame:
+    """The suggested SLA indicators, named as on the SLA page, with the template's target."""
+    rows = [[label(key, threshold_s), "、".join(names), INDICATORS_BY_KEY[key].describe(threshold_s),
+             target_text(ServiceItem("", "", indicator=key, target=sla_template()[key].target))]
+            for key, names in plan.indicators]
+    return pd.DataFrame(rows, columns=["指标", "要素", "定义", "合同模板目标"])
+
+
+def catalogue_table(items: tuple[ServiceItem, ...] | list[ServiceItem], threshold_s: float,
+                    verdicts: Mapping[str, ScopeVerdict] | None = None) -> pd.DataFrame:
+    verdicts = verdicts or {}
+    rows = [[item.name, item.element, item.description,
+             label(item.indicator, threshold_s) if item.indicator else "", target_text(item),
+             verdicts[item.name].label if item.name in verdicts else ""] for item in items]
+    return pd.DataFrame(rows, columns=CATALOGUE_COLUMNS)
+
+
+def comparison_table(first: Plan, second: Plan) -> pd.DataFrame:
+    """Who provides and manages each resource under two combinations, and whether it changes."""
+    a = {row.resource.name: row for row in first.responsibilities}
+    b = {row.resource.name: row for row in second.responsibilities}
+    rows = []
+    for name in dict.fromkeys([*a, *b]):
+        left, right = _roles(a.get(name)), _roles(b.get(name))
+        element = (a.get(name) or b[name]).resource.element
+        rows.append([name, element, *left, *right, "变化" if left != right else ""])
+    return pd.DataFrame(rows, columns=["资源", "外包要素", "A 提供", "A 管理", "B 提供", "B 管理", "变化"])
+
+
+def requirement_changes(first: Plan, second: Plan) -> pd.DataFrame:
+    """The requirements only one of the two combinations brings."""
+    a = {(r.text, r.citation): r for r in first.requirements}
+    b = {(r.text, r.citation): r for r in second.requirements}
+    rows = [["只在 A", r.text, r.citation.reference] for key, r in a.items() if key not in b]
+    rows += [["只在 B", r.text, r.citation.reference] for key, r in b.items() if key not in a]
+    return pd.DataFrame(rows, columns=["组合", "要求", "依据条款"])
+
+
+def plan_counts(plan: Plan) -> dict[str, int]:
+    """The figures shown side by side when comparing."""
+    return {"承包方提供": sum(row.has(CONTRACTOR, "provide") for row in plan.responsibilities),
+            "要求": len(plan.requirements), "风险": len(plan.risks),
+            "服务项目": len(plan.catalogue)}
+
+
+def to_csv(report: ElementReport) -> bytes:
+    """The 服务目录 as CSV (UTF-8 with BOM, so Excel opens it with the right characters)."""
+    table = catalogue_table(report.items, report.threshold_s, report.verdicts)
+    return table.to_csv(index=False).encode("utf-8-sig")
+
+
+def to_markdown(report: ElementReport) -> str:
+    """The whole draft as a Markdown document."""
+    plan = report.plan
+    lines = [f"# {report.title}", "", f"- 日期:{report.made_on:%Y-%m-%d}",
+             f"- 依据:{report.standard}", f"- 外包要素:{plan.combination.label}", ""]
+    if report.prohibited:
+        lines += [f"**范围自检:{len(report.prohibited)} 项不得外包:"
+                  + "、".join(v.function for v in report.prohibited) + "。**", ""]
+    lines += ["## 一、责任矩阵", ""] + _markdown_table(matrix_table(plan, report.verdicts))
+    for summary in plan.summaries:
+        lines += ["", f"### {summary.heading}", "", summary.summary, "",
+                  f"- 承包方提供:{'、'.join(summary.contractor_provides) or '无'}",
+                  f"- 承包方管理:{'、'.join(summary.contractor_manages) or '无'}",
+                  f"- 发包方保留:{'、'.join(summary.bank_keeps) or '无'}"]
+    lines += ["", "## 二、要求清单", ""] + _markdown_table(requirement_table(plan))
+    lines += ["", "## 三、风险与控制", ""] + _markdown_table(risk_table(plan))
+    lines += ["", "## 四、建议的 SLA 指标", ""]
+    lines += _markdown_table(indicator_table(plan, report.threshold_s))
+    lines += ["", "## 五、服务目录(草稿)", ""]
+    lines += _markdown_table(catalogue_table(report.items, report.threshold_s, report.verdicts))
+    if report.coverage:
+        lines += ["", "## 说明:依据文本的缺漏", ""] + [f"- {note}" for note in report.coverage]
+    return "\n".join(lines) + "\n"
+
+
+def to_excel(report: ElementReport) -> bytes:
+    """The whole draft as an .xlsx workbook: summary, matrix, requirements, risks, 服务目录."""
+    workbook = Workbook()
+    summary = workbook.active
+    summary.title = "概要"
+    summary.append([report.title])
+    summary["A1"].font = Font(bold=True, size=14)
+    for row in (["日期", f"{report.made_on:%Y-%m-%d}"], ["依据", report.standard],
+                ["外包要素", report.plan.combination.label],
+                ["不得外包的项目", "、".join(v.function for v in report.prohibited) or "无"],
+                *(["文本缺漏", note] for note in report.coverage)):
+        summary.append(row)
+    _sheet(workbook, "责任矩阵", matrix_table(report.plan, report.verdicts))
+    _sheet(workbook, "要求清单", requirement_table(report.plan))
+    _sheet(workbook, "风险与控制", risk_table(report.plan))
+    _sheet(workbook, "建议指标", indicator_table(report.plan, report.threshold_s))
+    sheet = _sheet(workbook, "服务目录",
+                   catalogue_table(report.items, report.threshold_s, report.verdicts))
+    for row, item in enumerate(report.items, start=2):
+        verdict = report.verdicts.get(item.name)
+        if verdict is not None and verdict.verdict == "prohibited":
+            sheet.cell(row, len(CATALOGUE_COLUMNS)).fill = PatternFill("solid", fgColor=PROHIBITED_FILL)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def _roles(row: Responsibility | None) -> tuple[str, str]:
+    return ("—", "—") if row is None else (parties(row.provide), parties(row.manage))
+
+
+def _sheet(workbook: Workbook, title: str, table: pd.DataFrame):
+    sheet = workbook.create_sheet(title)
+    sheet.append(list(table.columns))
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+    for row in table.itertuples(index=False):
+        sheet.append(list(row))
+    for column in sheet.columns:
+        sheet.column_dimensions[column[0].column_letter].width = 30
+        for cell in column:
+            cell.alignment = Alignment(wrap_text=True, vertical="top")
+    return sheet
+
+
+def _markdown_table(table: pd.DataFrame) -> list[str]:
+    def cell(value) -> str:
+        return str(value).replace("|", "\\|").replace("\n", "<br>")
+
+    lines = ["| " + " | ".join(table.columns) + " |", "|" + "---|" * len(table.columns)]
+    return lines + ["| " + " | ".join(cell(value) for value in row) + " |"
+                    for row in table.itertuples(index=False)]

@@ -1,0 +1,148 @@
+"""Everything the SLA page shows, read once per data version: KPIs, attainment, waits, peaks."""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+import pandas as pd
+
+from scoring.erlang import Staffing
+from scoring.sla import queries
+from scoring.sla.attainment import attainment
+from scoring.sla.indicators import INDICATORS, INDICATORS_BY_KEY, KPI_KEYS, label
+from scoring.sla.store import SlaStore
+from scoring.sla.targets import DIRECTIONS, Contract, contract_for, load_contracts
+
+VERDICTS = {True: "达标", False: "未达标", None: "无数据(不评估)"}
+
+
+@dataclass
+class Board:
+    """The page's data for one version of the store."""
+
+    threshold_s: float
+    monthly: pd.DataFrame
+    daily: pd.DataFrame
+    details: pd.DataFrame
+    summary: pd.DataFrame
+    contracts: dict[str, Contract]
+    months: list[dt.date]
+    peaks: pd.DataFrame
+
+    @property
+    def vendors(self) -> list[str]:
+        """Vendors with data, sorted."""
+        return sorted(self.monthly["vendor"].unique()) if len(self.monthly) else []
+
+    @property
+    def empty(self) -> bool:
+        """True when nothing is stored (no calls, no reports)."""
+        return self.monthly.empty
+
+
+def load_board(store: SlaStore, threshold_s: float) -> Board:
+    """Read and compute everything the page shows."""
+    monthly = queries.board_kpis(store, "month", threshold_s)
+    daily = queries.board_kpis(store, "day", threshold_s)
+    contracts = load_contracts(store)
+    details, summary = attainment(monthly, contracts)
+    return Board(threshold_s, monthly, daily, details, summary, contracts,
+                 queries.months(store), queries.peak_intervals(store))
+
+
+def kpi_columns(threshold_s: float) -> list[tuple[str, str, str]]:
+    """(column title, unit, definition) of every indicator, in table order."""
+    return [(label(indicator.key, threshold_s), indicator.unit, indicator.describe(threshold_s))
+            for indicator in INDICATORS]
+
+
+def kpi_table(kpis: pd.DataFrame, threshold_s: float, grain: str) -> pd.DataFrame:
+    """KPIs under Chinese headers; values stay numbers (rates as fractions)."""
+    frame = kpis.copy()
+    frame["period"] = frame["period"].dt.strftime("%Y-%m" if grain == "month" else "%Y-%m-%d")
+    names = {key: label(key, threshold_s) for key in KPI_KEYS}
+    frame = frame.rename(columns={"vendor": "外包商", "period": "期间", "source": "来源", **names})
+    return frame[["外包商", "期间", "来源", *names.values()]]
+
+
+def trend_frame(kpis: pd.DataFrame, contracts: dict[str, Contract], key: str) -> pd.DataFrame:
+    """One indicator per vendor and period with the vendor's target and whether it was met."""
+    rows = []
+    for vendor, period, value in kpis[["vendor", "period", key]].itertuples(index=False):
+        target = next((item for item in contract_for(contracts, vendor).active()
+                       if item.indicator == key), None)
+        value = None if pd.isna(value) else float(value)
+        rows.append([vendor, period, value, target.target if target else None,
+                     target.met(value) if target else None])
+    return pd.DataFrame(rows, columns=["vendor", "period", "value", "target", "met"])
+
+
+def summary_table(summary: pd.DataFrame) -> pd.DataFrame:
+    """Attainment per vendor and month under Chinese headers."""
+    frame = summary.assign(period=summary["period"].dt.strftime("%Y-%m"))
+    return frame.rename(columns={
+        "vendor": "外包商", "period": "月份", "score": "达成得分", "deduction_pct": "扣款(月服务费%)",
+        "met": "达标项", "missed": "未达标项", "unevaluated": "无数据项", "change": "较上月"})
+
+
+def detail_table(details: pd.DataFrame, threshold_s: float) -> pd.DataFrame:
+    """Each target of one vendor-month: measured value, target sentence, verdict, stakes."""
+    rows = []
+    for row in details.itertuples(index=False):
+        indicator = INDICATORS_BY_KEY[row.indicator]
+        value = None if pd.isna(row.value) else float(row.value)
+        rows.append({"指标": label(row.indicator, threshold_s), "实际值": indicator.format(value),
+                     "合同目标": f"{DIRECTIONS[row.direction]} {indicator.format(row.target)}",
+                     "结果": VERDICTS[row.met], "权重": row.weight,
+                     "未达标扣款(月服务费%)": row.deduction_pct,
+                     "定义": indicator.describe(threshold_s)})
+    return pd.DataFrame(rows)
+
+
+def month_options(board: Board) -> list[pd.Timestamp]:
+    """Months that have attainment, newest first."""
+    return sorted(board.summary["period"].unique(), reverse=True)
+
+
+def score_cells(rows: pd.DataFrame) -> list[tuple[str, str, str | None, str]]:
+    """(vendor, score, change, help) for one month's metric row."""
+    cells = []
+    for row in rows.itertuples():
+        cells.append((row.vendor, "—" if pd.isna(row.score) else f"{row.score:.1f} 分",
+                      None if pd.isna(row.change) else f"{row.change:+.1f} 分(较上月)",
+                      "达成得分 = 达标指标权重 ÷ 有数据指标权重 × 100;"
+                      f"本月扣款 {row.deduction_pct:.1f}%(月服务费,不超过合同上限)"))
+    return cells
+
+
+def staffing_cells(staffing: Staffing) -> list[tuple[str, str, str]]:
+    """(label, value, definition) of an Erlang C result."""
+    return [
+        ("在线座席", str(staffing.agents), "同时满足服务水平目标与最高占用率的最少座席数"),
+        ("服务水平", f"{staffing.service_level:.2%}", "目标秒数内接通的呼叫占比(Erlang C)"),
+        ("平均应答速度 ASA", f"{staffing.asa_s:.2f} 秒", "全部呼叫的平均等待秒数(Erlang C)"),
+        ("需排队概率", f"{staffing.wait_probability:.2%}", "呼叫需要排队等待的概率(Erlang C)"),
+        ("占用率", f"{staffing.occupancy:.2%}", "话务量 ÷ 在线座席;80–85% 健康,超过 90% 难以持续"),
+        ("排班座席", str(staffing.rostered), "在线座席 ÷ (1 − 缩减率),向上取整"),
+    ]
+
+
+def peaks_table(peaks: pd.DataFrame) -> pd.DataFrame:
+    """Each vendor's busiest half hour (mean over days) and AHT, as Erlang C inputs."""
+    return pd.DataFrame({
+        "外包商": peaks["vendor"],
+        "时段起点": peaks["slot"].map(lambda slot: f"{slot // 2:02d}:{slot % 2 * 30:02d}"),
+        "平均呼入(通/半小时)": peaks["calls"].round(1), "AHT(秒)": peaks["aht_s"].round(1)})
+
+
+# Erlang C what-if inputs: (StaffingInput field, label, min, max, default, factor to the field);
+# a default of None means the service-level threshold setting.
+ERLANG_INPUTS = (
+    ("calls", "每时段呼入量(通)", 0.0, 1e6, 100.0, 1),
+    ("interval_s", "时段长度(分钟)", 1.0, 240.0, 30.0, 60),
+    ("aht_s", "平均处理时长 AHT(秒)", 1.0, 7200.0, 180.0, 1),
+    ("target_level", "服务水平目标(%)", 1.0, 99.9, 80.0, 0.01),
+    ("target_answer_s", "目标接通秒数", 1.0, 600.0, None, 1),
+    ("max_occupancy", "最高占用率(%)", 1.0, 100.0, 85.0, 0.01),
+    ("shrinkage", "缩减率(%)", 0.0, 95.0, 30.0, 0.01),
+)

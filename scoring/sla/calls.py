@@ -1,0 +1,87 @@
+"""Call records: how each column is parsed, the row rules, and the columns stored."""
+from __future__ import annotations
+
+from scoring.sla.sources import Source
+from scoring.sla.validation import (
+    RecordKind,
+    RowRule,
+    cell,
+    flag,
+    missing,
+    number,
+    timestamp,
+    unreadable,
+)
+
+TEXTS = ("call_id", "vendor", "queue")
+TIMES = ("arrived_at", "answered_at", "ended_at")
+DURATIONS = {"talk_s": "通话时长", "hold_s": "保持时长", "acw_s": "话后处理时长"}
+FLAGS = ("resolved_first_contact", "complaint")
+MAX_WAIT_S = 86_400
+
+
+def parse(source: Source, numbered: bool) -> str:
+    """SQL: the call records typed, each column also as given (`<column>_text`, NULL when empty)."""
+    types = {name: source.types.get(name, "VARCHAR") for name in source.wanted()}
+    given = [f"{cell(name, types[name], trimmed=name in TEXTS)} AS {name}_text"
+             for name in source.wanted()]
+    columns = [f"{name}_text AS {name}" for name in TEXTS]
+    columns += [f"{timestamp(name + '_text', types[name])} AS {name}" for name in TIMES]
+    columns += [f"{number(name + '_text', types[name])} AS {name}"
+                for name in (*DURATIONS, "csat", "qa_score")]
+    columns += [f"{flag(name + '_text', types[name])} AS {name}" for name in FLAGS]
+    row = "_row, " if numbered else ""
+    return (f"SELECT {row}{', '.join(columns)}, * EXCLUDE ({row}"
+            f"{', '.join(name for name in source.wanted())}) "
+            f"FROM (SELECT *, {', '.join(given)} FROM ({source.relation(numbered)}))")
+
+
+def _time_rules(name: str, label: str, required: bool) -> list[RowRule]:
+    rules = [RowRule(f"{name}_bad", name, unreadable(name),
+                     f"{label}({name})「{{value}}」无法识别为时间(应如 2024-03-01 08:00:05)")]
+    if required:
+        rules.insert(0, RowRule(f"{name}_missing", name, missing(name),
+                                f"缺少{label}({name})"))
+    return rules
+
+
+def _duration_rules(name: str, label: str) -> list[RowRule]:
+    return [RowRule(f"{name}_bad", name, unreadable(name), f"{label}({name})「{{value}}」不是数字(秒)"),
+            RowRule(f"{name}_negative", name, f"{name} < 0", f"{label}({name})为负数「{{value}}」")]
+
+
+RULES: tuple[RowRule, ...] = (
+    RowRule("call_id_missing", "call_id", "call_id IS NULL", "缺少呼叫编号(call_id)"),
+    RowRule("vendor_missing", "vendor", "vendor IS NULL", "缺少外包商(vendor)"),
+    *_time_rules("arrived_at", "到达时间", True),
+    *_time_rules("answered_at", "应答时间", False),
+    *_time_rules("ended_at", "结束时间", True),
+    RowRule("answered_before_arrival", "answered_at", "answered_at < arrived_at",
+            "应答时间「{value}」早于到达时间"),
+    RowRule("ended_too_early", "ended_at", "ended_at < coalesce(answered_at, arrived_at)",
+            "结束时间「{value}」早于应答或到达时间"),
+    RowRule("wait_too_long", "arrived_at",
+            f"epoch_ms(coalesce(answered_at, ended_at)) - epoch_ms(arrived_at) > {MAX_WAIT_S * 1000}",
+            "等待超过 24 小时(到达时间「{value}」),时间可能有误"),
+    *(rule for name, label in DURATIONS.items() for rule in _duration_rules(name, label)),
+    RowRule("talk_missing", "talk_s", f"answered_at IS NOT NULL AND {missing('talk_s')}",
+            "已接通的呼叫缺少通话时长(talk_s)"),
+    RowRule("talk_when_abandoned", "talk_s", f"talk_s > 0 AND {missing('answered_at')}",
+            "未接通的呼叫(应答时间为空)不应有通话时长「{value}」"),
+    RowRule("fcr_bad", "resolved_first_contact", unreadable("resolved_first_contact"),
+            "一次解决标记(resolved_first_contact)「{value}」应为 0 或 1"),
+    RowRule("complaint_bad", "complaint", unreadable("complaint"),
+            "投诉标记(complaint)「{value}」应为 0 或 1"),
+    RowRule("csat_bad", "csat", f"csat NOT IN (1, 2, 3, 4, 5) OR ({unreadable('csat')})",
+            "满意度评分(csat)「{value}」应为 1–5 的整数"),
+    RowRule("qa_bad", "qa_score", f"qa_score < 0 OR qa_score > 100 OR ({unreadable('qa_score')})",
+            "质检得分(qa_score)「{value}」应为 0–100 的数"),
+)
+
+CALLS = RecordKind(
+    name="calls", parse=parse, rules=RULES, key=("vendor", "call_id"),
+    duplicate_message="呼叫编号(call_id)「{value}」与第 {first} 行重复(同一外包商)",
+    stored=("vendor", "call_id", "queue", *TIMES, *DURATIONS,
+            "CAST(resolved_first_contact AS TINYINT) AS resolved_first_contact",
+            "CAST(csat AS TINYINT) AS csat", "qa_score", "CAST(complaint AS TINYINT) AS complaint"),
+    shown=lambda source: {f"{name}_text": header for name, header in source.columns.items()})

@@ -1,0 +1,5 @@
+"""The one error type of SLA data: its message is shown to the user as is (Chinese)."""
+
+
+class SlaInputError(ValueError):
+    """A file or value that cannot be used; ``str(error)`` is a user-facing message."""

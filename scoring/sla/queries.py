@@ -1,0 +1,135 @@
+"""What the board reads from the store: KPIs from calls and reports, waits, hourly profile, peaks."""
+from __future__ import annotations
+
+import datetime as dt
+
+import pandas as pd
+
+from scoring.sla.indicators import COUNT_KEYS, INDICATORS, KPI_KEYS
+from scoring.sla.kpis import kpi_sql
+from scoring.sla.sources import literal
+from scoring.sla.store import SlaStore
+
+CALLS_SOURCE, REPORTS_SOURCE = "话单", "报表"
+WAIT = "(epoch_ms(coalesce(answered_at, ended_at)) - epoch_ms(arrived_at)) / 1000.0"
+
+
+def _month_filter(month: dt.date | None) -> str:
+    if month is None:
+        return "true"
+    return f"date_trunc('month', arrived_at) = DATE {literal(month.isoformat())}"
+
+
+def call_kpis(store: SlaStore, grain: str, threshold_s: float) -> pd.DataFrame:
+    """KPIs of the stored call records per vendor and day or month."""
+    frame = store.query(kpi_sql("SELECT * FROM calls", f"vendor,{grain}", threshold_s))
+    frame["source"] = CALLS_SOURCE
+    return frame
+
+
+def report_kpis(store: SlaStore, grain: str) -> pd.DataFrame:
+    """Reported values per vendor and day or month, one column per indicator.
+
+    Monthly figures are the vendor's monthly report where there is one, else its daily reports
+    rolled up: counts summed, rates and times weighted by the day's offered or answered calls
+    when every day reports them, else the plain mean of the days.
+    """
+    if grain == "day":
+        rows = "SELECT vendor, period, indicator, value FROM reports WHERE period_kind = 'day'"
+    else:
+        weight = " ".join(f"WHEN {literal(indicator.key)} THEN {literal(indicator.weight_by)}"
+                          for indicator in INDICATORS if indicator.weight_by)
+        counts = ", ".join(literal(key) for key in COUNT_KEYS)
+        rows = f"""
+            WITH days AS (SELECT vendor, CAST(date_trunc('month', period) AS DATE) AS month,
+                                 period AS day, indicator, value,
+                                 CASE indicator {weight} END AS weight_by
+                          FROM reports WHERE period_kind = 'day'),
+            rolled AS (
+                SELECT d.vendor, d.month AS period, d.indicator,
+                       CASE WHEN d.indicator IN ({counts}) THEN sum(d.value)
+                            WHEN count(w.value) = count(*) AND sum(w.value) > 0
+                                THEN sum(d.value * w.value) / sum(w.value)
+                            ELSE avg(d.value) END AS value
+                FROM days d LEFT JOIN days w ON w.vendor = d.vendor AND w.day = d.day
+                                            AND w.indicator = d.weight_by
+                GROUP BY d.vendor, d.month, d.indicator),
+            monthly AS (SELECT vendor, period, indicator, value FROM reports
+                        WHERE period_kind = 'month')
+            SELECT * FROM monthly
+            UNION ALL
+            SELECT * FROM rolled r WHERE NOT EXISTS (
+                SELECT 1 FROM monthly m WHERE m.vendor = r.vendor AND m.period = r.period
+                                          AND m.indicator = r.indicator)"""
+    columns = ", ".join(f"max(value) FILTER (WHERE indicator = {literal(key)}) AS {key}"
+                        for key in KPI_KEYS)
+    frame = store.query(f"SELECT vendor, period, {columns} FROM ({rows}) GROUP BY ALL ORDER BY ALL")
+    frame["source"] = REPORTS_SOURCE
+    return frame
+
+
+def board_kpis(store: SlaStore, grain: str, threshold_s: float) -> pd.DataFrame:
+    """Call-record KPIs, and reported ones for the vendor-periods without call records."""
+    calls = call_kpis(store, grain, threshold_s)
+    reports = report_kpis(store, grain)
+    if len(calls):
+        covered = set(zip(calls["vendor"], pd.to_datetime(calls["period"])))
+        keep = [(vendor, period) not in covered for vendor, period
+                in zip(reports["vendor"], pd.to_datetime(reports["period"]))]
+        reports = reports[keep]
+    frames = [frame for frame in (calls, reports) if len(frame)]
+    if not frames:
+        return calls
+    frame = pd.concat(frames, ignore_index=True)
+    frame["period"] = pd.to_datetime(frame["period"])
+    return frame.sort_values(["vendor", "period"], ignore_index=True)
+
+
+def wait_curve(store: SlaStore, month: dt.date | None = None, max_s: int = 120) -> pd.DataFrame:
+    """Share of offered calls answered within s seconds, for s = 0 … max_s, per vendor."""
+    return store.query(f"""
+        WITH scope AS (SELECT * FROM calls WHERE {_month_filter(month)}),
+        offered AS (SELECT vendor, count(*) AS n FROM scope GROUP BY vendor),
+        waits AS (SELECT vendor, least(CAST(ceil({WAIT}) AS BIGINT), {max_s + 1}) AS second,
+                         count(*) AS answered
+                  FROM scope WHERE answered_at IS NOT NULL GROUP BY ALL),
+        grid AS (SELECT vendor, n, CAST(range AS BIGINT) AS second FROM offered, range(0, {max_s + 1}))
+        SELECT g.vendor, g.second,
+               sum(coalesce(w.answered, 0)) OVER (PARTITION BY g.vendor ORDER BY g.second) / g.n
+                   AS share
+        FROM grid g LEFT JOIN waits w ON w.vendor = g.vendor AND w.second = g.second
+        ORDER BY g.vendor, g.second""")
+
+
+def hourly_profile(store: SlaStore, month: dt.date | None = None) -> pd.DataFrame:
+    """Mean offered and answered calls per hour of day, per vendor."""
+    return store.query(f"""
+        WITH scope AS (SELECT * FROM calls WHERE {_month_filter(month)}),
+        days AS (SELECT vendor, count(DISTINCT CAST(arrived_at AS DATE)) AS days
+                 FROM scope GROUP BY vendor)
+        SELECT s.vendor, hour(arrived_at) AS hour, count(*) / any_value(d.days) AS offered,
+               count(answered_at) / any_value(d.days) AS answered
+        FROM scope s JOIN days d USING (vendor) GROUP BY ALL ORDER BY ALL""")
+
+
+def peak_intervals(store: SlaStore) -> pd.DataFrame:
+    """Per vendor: mean calls in its busiest half hour of the day, and its AHT (Erlang inputs)."""
+    return store.query("""
+        WITH slots AS (SELECT vendor, CAST(arrived_at AS DATE) AS day,
+                              hour(arrived_at) * 2 + minute(arrived_at) // 30 AS slot,
+                              count(*) AS calls
+                       FROM calls GROUP BY ALL),
+        means AS (SELECT vendor, slot, avg(calls) AS calls FROM slots GROUP BY ALL),
+        aht AS (SELECT vendor, avg(talk_s + coalesce(hold_s, 0) + coalesce(acw_s, 0))
+                                   FILTER (WHERE answered_at IS NOT NULL) AS aht_s
+                FROM calls GROUP BY vendor)
+        SELECT m.vendor, arg_max(m.slot, m.calls) AS slot, max(m.calls) AS calls,
+               any_value(a.aht_s) AS aht_s
+        FROM means m JOIN aht a USING (vendor) GROUP BY m.vendor ORDER BY m.vendor""")
+
+
+def months(store: SlaStore) -> list[dt.date]:
+    """Months with call records, oldest first."""
+    frame = store.query("SELECT DISTINCT CAST(date_trunc('month', arrived_at) AS DATE) AS month "
+                        "FROM calls ORDER BY month")
+    return [pd.Timestamp(month).date() for month in frame["month"]]

@@ -1,0 +1,263 @@
+"""The SLA database: a DuckDB file in the data directory; every import is one transaction."""
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import re
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+
+from scoring.sla.calls import CALLS
+from scoring.sla.errors import SlaInputError
+from scoring.sla.reports import REPORTS
+from scoring.sla.sources import SHAPE_LABELS, open_source
+from scoring.sla.validation import Checked, check
+
+DATABASE_FILE = "sla.duckdb"
+SCHEMA = """
+CREATE SEQUENCE IF NOT EXISTS import_ids START 1;
+CREATE TABLE IF NOT EXISTS imports (
+    import_id BIGINT PRIMARY KEY, file_name VARCHAR NOT NULL, sha256 VARCHAR NOT NULL,
+    shape VARCHAR NOT NULL, rows_read BIGINT NOT NULL, rows_added BIGINT NOT NULL,
+    rows_existing BIGINT NOT NULL, rows_rejected BIGINT NOT NULL,
+    sample BOOLEAN NOT NULL, imported_at TIMESTAMP NOT NULL);
+CREATE TABLE IF NOT EXISTS calls (
+    vendor VARCHAR NOT NULL, call_id VARCHAR NOT NULL, queue VARCHAR,
+    arrived_at TIMESTAMP NOT NULL, answered_at TIMESTAMP, ended_at TIMESTAMP NOT NULL,
+    talk_s DOUBLE, hold_s DOUBLE, acw_s DOUBLE, resolved_first_contact TINYINT, csat TINYINT,
+    qa_score DOUBLE, complaint TINYINT, import_id BIGINT NOT NULL);
+CREATE TABLE IF NOT EXISTS reports (
+    vendor VARCHAR NOT NULL, period_kind VARCHAR NOT NULL, period DATE NOT NULL,
+    indicator VARCHAR NOT NULL, value DOUBLE NOT NULL, import_id BIGINT NOT NULL);
+CREATE TABLE IF NOT EXISTS targets (
+    scope VARCHAR NOT NULL, indicator VARCHAR NOT NULL, direction VARCHAR NOT NULL,
+    target DOUBLE NOT NULL, weight DOUBLE NOT NULL, deduction_pct DOUBLE NOT NULL,
+    enabled BOOLEAN NOT NULL, PRIMARY KEY (scope, indicator));
+CREATE TABLE IF NOT EXISTS contract_caps (scope VARCHAR PRIMARY KEY, cap_pct DOUBLE NOT NULL);
+CREATE TABLE IF NOT EXISTS meta (key VARCHAR PRIMARY KEY, value VARCHAR NOT NULL);
+"""
+KINDS = {"calls": CALLS, "report_long": REPORTS, "report_wide": REPORTS}
+FORMULA = re.compile(r"^(?:[=@\t\r]|[+-](?![\d.]))")
+MATCH = {"calls": ("vendor", "call_id"), "reports": ("vendor", "period_kind", "period", "indicator")}
+
+
+@dataclass
+class ImportResult:
+    """What an import did: rows read, added, already present, rejected (with their messages)."""
+
+    file_name: str
+    shape: str
+    rows_read: int = 0
+    rows_added: int = 0
+    rows_existing: int = 0
+    rejected: pd.DataFrame = field(default_factory=pd.DataFrame)
+    stored: bool = False
+    checked: Checked | None = None
+
+    def summary(self) -> str:
+        """One Chinese sentence on what the import did."""
+        label = SHAPE_LABELS.get(self.shape, self.shape)
+        if not self.stored:
+            return (f"「{self.file_name}」({label})有 {len(self.rejected)} 行错误,整份文件未导入,"
+                    "数据库没有任何改动。")
+        read = f"{self.rows_read:,} 行" if self.shape == "calls" else f"{self.rows_read:,} 个指标值"
+        text = f"已导入「{self.file_name}」({label}):读取 {read},新增 {self.rows_added:,} 条"
+        if self.rows_existing:
+            text += f",{self.rows_existing:,} 条已存在(未重复写入)"
+        if len(self.rejected):
+            text += f",跳过有错误的 {len(self.rejected):,} 行"
+        return text + "。"
+
+    def messages(self, limit: int = 20) -> list[str]:
+        """The first messages on rejected rows (第 N 行:…)."""
+        return self.checked.messages(limit) if self.checked else []
+
+    def rejected_csv(self) -> bytes | None:
+        """The rejected rows with their messages, as a CSV that Excel opens (UTF-8 with BOM).
+
+        Cells that Excel would run as a formula (=, @, or +/- not followed by a number) get a
+        leading apostrophe: the file quotes what vendors sent, which must never execute.
+        """
+        if not len(self.rejected):
+            return None
+        return self.rejected.map(_defused).to_csv(index=False).encode("utf-8-sig")
+
+
+def _defused(value: object) -> object:
+    if isinstance(value, str) and FORMULA.match(value):
+        return "'" + value
+    return value
+
+
+def _sha256(file: Path | bytes) -> str:
+    """Content hash of an upload or a file on disk (read in blocks: files may be large)."""
+    if isinstance(file, bytes):
+        return hashlib.sha256(file).hexdigest()
+    digest = hashlib.sha256()
+    with open(file, "rb") as stream:
+        for block in iter(lambda: stream.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+class SlaStore:
+    """One DuckDB file; each operation uses its own cursor (safe across Streamlit sessions)."""
+
+    def __init__(self, path: Path, max_upload_bytes: int | None = None):
+        self.path = Path(path)
+        self.max_upload_bytes = max_upload_bytes
+        self._connection: duckdb.DuckDBPyConnection | None = None
+        self._lock = threading.Lock()
+
+    @classmethod
+    def for_settings(cls, settings: object) -> SlaStore:
+        """The store in the configured data directory."""
+        return cls(Path(settings.data_dir) / DATABASE_FILE, settings.sla_max_upload_mb * 1048576)
+
+    @contextmanager
+    def cursor(self) -> Iterator[duckdb.DuckDBPyConnection]:
+        """A cursor of the shared connection, opened (and the schema made) on first use."""
+        with self._lock:
+            if self._connection is None:
+                self.path.parent.mkdir(parents=True, exist_ok=True)
+                try:
+                    self._connection = duckdb.connect(str(self.path))
+                except duckdb.Error as error:
+                    raise SlaInputError(f"无法打开 SLA 数据库 {self.path}(可能正被另一个程序占用):"
+                                        f"{str(error).splitlines()[0]}") from None
+                self._connection.execute(SCHEMA)
+        cursor = self._connection.cursor()
+        cursor.execute("SET enable_progress_bar = false")  # the CLI's stdout is for results
+        try:
+            yield cursor
+        finally:
+            cursor.close()
+
+    def close(self) -> None:
+        """Close the connection (tests and the command line)."""
+        with self._lock:
+            if self._connection is not None:
+                self._connection.close()
+                self._connection = None
+
+    def query(self, sql: str, parameters: list | None = None) -> pd.DataFrame:
+        """A query's result as a DataFrame."""
+        with self.cursor() as cursor:
+            return cursor.execute(sql, parameters or []).df()
+
+    # ---- imports -------------------------------------------------------------------------------
+
+    def import_file(self, file: Path | bytes, file_name: str,
+                    allow_partial: bool = False) -> ImportResult:
+        """Check a file and store it in one transaction; a file with errors is refused whole
+        unless allow_partial, which stores the valid rows and returns the rejected ones."""
+        digest = _sha256(file)
+        with self.cursor() as cursor, open_source(cursor, file, file_name,
+                                                  self.max_upload_bytes) as source:
+            kind = KINDS[source.shape]
+            checked = check(cursor, source, kind)
+            result = ImportResult(file_name, source.shape, checked.total, rejected=checked.rejected,
+                                  checked=checked)
+            if len(checked.rejected) and not allow_partial:
+                return result
+            if checked.valid == 0:
+                raise SlaInputError(f"「{file_name}」没有可导入的有效行。")
+            self._store(cursor, kind.name, checked, result, digest)
+        return result
+
+    def _store(self, cursor: duckdb.DuckDBPyConnection, table: str, checked: Checked,
+               result: ImportResult, digest: str) -> None:
+        match = " AND ".join(f"kept.{column} = new.{column}" for column in MATCH[table])
+        cursor.execute("BEGIN TRANSACTION")
+        try:
+            import_id = cursor.execute("SELECT nextval('import_ids')").fetchall()[0][0]
+            self._drop_sample(cursor)
+            added = cursor.execute(
+                f"INSERT INTO {table} BY NAME SELECT new.*, {import_id} AS import_id "
+                f"FROM ({checked.valid_sql}) AS new "
+                f"WHERE NOT EXISTS (SELECT 1 FROM {table} AS kept WHERE {match})").fetchall()[0][0]
+            result.rows_added = added
+            result.rows_existing = checked.valid - added
+            self._record_import(cursor, import_id, result, digest, sample=False)
+            cursor.execute("COMMIT")
+        except BaseException:
+            cursor.execute("ROLLBACK")
+            raise
+        result.stored = True
+
+    def _record_import(self, cursor: duckdb.DuckDBPyConnection, import_id: int,
+                       result: ImportResult, digest: str, sample: bool) -> None:
+        cursor.execute("INSERT INTO imports VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                       [import_id, result.file_name, digest, result.shape, result.rows_read,
+                        result.rows_added, result.rows_existing, len(result.rejected), sample,
+                        dt.datetime.now().replace(microsecond=0)])
+
+    # ---- sample data ---------------------------------------------------------------------------
+
+    def ensure_sample(self, frame_factory) -> bool:
+        """Load the sample calls once into an empty store (never again after it was cleared)."""
+        with self.cursor() as cursor:
+            state = cursor.execute("SELECT value FROM meta WHERE key = 'sample'").fetchall()
+            if state or cursor.execute("SELECT count(*) FROM imports").fetchall()[0][0]:
+                return False
+        frame = frame_factory()
+        with self.cursor() as cursor:
+            cursor.execute("BEGIN TRANSACTION")
+            try:
+                if cursor.execute("SELECT count(*) FROM meta WHERE key = 'sample'").fetchall()[0][0]:
+                    cursor.execute("ROLLBACK")
+                    return False
+                import_id = cursor.execute("SELECT nextval('import_ids')").fetchall()[0][0]
+                cursor.register("sample_frame", frame)
+                cursor.execute(f"INSERT INTO calls BY NAME "
+                               f"SELECT *, {import_id} AS import_id FROM sample_frame")
+                result = ImportResult("示例数据", "calls", len(frame), len(frame), stored=True)
+                self._record_import(cursor, import_id, result, "sample", sample=True)
+                cursor.execute("INSERT INTO meta VALUES ('sample', 'loaded')")
+                cursor.execute("COMMIT")
+            except BaseException:
+                cursor.execute("ROLLBACK")
+                raise
+        return True
+
+    def clear_sample(self) -> None:
+        """Remove the sample data for good."""
+        with self.cursor() as cursor:
+            cursor.execute("BEGIN TRANSACTION")
+            self._drop_sample(cursor)
+            cursor.execute("COMMIT")
+
+    @staticmethod
+    def _drop_sample(cursor: duckdb.DuckDBPyConnection) -> None:
+        sample = "SELECT import_id FROM imports WHERE sample"
+        cursor.execute(f"DELETE FROM calls WHERE import_id IN ({sample})")
+        cursor.execute(f"DELETE FROM reports WHERE import_id IN ({sample})")
+        cursor.execute("DELETE FROM imports WHERE sample")
+        cursor.execute("INSERT OR REPLACE INTO meta VALUES ('sample', 'cleared')")
+
+    def shows_sample(self) -> bool:
+        """True while the sample data is what the board shows."""
+        with self.cursor() as cursor:
+            return bool(cursor.execute("SELECT count(*) FROM imports WHERE sample").fetchall()[0][0])
+
+    def counts(self) -> dict[str, int]:
+        """Rows stored: calls, reports, imports."""
+        with self.cursor() as cursor:
+            return {table: cursor.execute(f"SELECT count(*) FROM {table}").fetchall()[0][0]
+                    for table in ("calls", "reports", "imports")}
+
+    def version(self) -> str:
+        """Changes whenever data or targets change (a cache key for the page)."""
+        with self.cursor() as cursor:
+            row = cursor.execute(
+                "SELECT (SELECT coalesce(max(import_id), 0) FROM imports), "
+                "(SELECT count(*) FROM imports), (SELECT count(*) FROM calls), "
+                "(SELECT count(*) FROM reports), (SELECT value FROM meta WHERE key = 'targets')"
+            ).fetchall()[0]
+        return "/".join(str(part) for part in row)

@@ -1,0 +1,186 @@
+"""Row rules as data, and checking a whole file against them in DuckDB (one message per bad row)."""
+from __future__ import annotations
+
+import re
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import duckdb
+import pandas as pd
+
+from scoring.sla.sources import Source, literal, quote, vocabulary
+
+TIME_TYPES = ("TIMESTAMP", "DATE")
+NUMBER_TYPES = ("DOUBLE", "FLOAT", "INTEGER", "BIGINT", "SMALLINT", "TINYINT", "DECIMAL",
+                "HUGEINT", "UBIGINT", "UINTEGER", "USMALLINT", "UTINYINT", "BOOLEAN")
+ROW, MESSAGES = "行号", "错误说明"
+
+
+@dataclass(frozen=True)
+class RowRule:
+    """One check on a row: a SQL condition over parsed columns and the Chinese sentence for it."""
+
+    code: str
+    column: str  # the column whose cell the message quotes as {value}
+    condition: str  # SQL; NULL counts as "passes"
+    message: str
+
+    def message_sql(self) -> str:
+        """SQL: the message, with {value} the quoted cell and {first} the row it duplicates."""
+        fields = {"{value}": f"coalesce(CAST({self.column}_text AS VARCHAR), '')",
+                  "{first}": "CAST(_first AS VARCHAR)"}
+        parts = re.split(r"(\{value\}|\{first\})", self.message)
+        return f"concat({', '.join(fields.get(part, literal(part)) for part in parts if part)})"
+
+
+@dataclass(frozen=True)
+class RecordKind:
+    """What a file's rows are: how to parse them, their rules, their key and stored columns."""
+
+    name: str
+    parse: Callable[[Source, bool], str]  # SQL of parsed rows (typed plus `<column>_text`)
+    rules: tuple[RowRule, ...]
+    key: tuple[str, ...]
+    duplicate_message: str  # may name {value} (the last key column's cell) and {first}
+    stored: tuple[str, ...]  # SQL expressions over parsed columns, in the stored order
+    shown: Callable[[Source], dict[str, str]]  # text column → header shown for rejected rows
+
+    def mask(self) -> str:
+        """SQL: a bit per broken rule (0 for a good row)."""
+        return " | ".join(f"(CASE WHEN coalesce({rule.condition}, false) THEN {1 << bit} ELSE 0 END)"
+                          for bit, rule in enumerate(self.rules))
+
+    def broken(self) -> str:
+        """SQL: true when the row breaks any rule (NULL OR true is true; one coalesce at the end)."""
+        return f"coalesce({' OR '.join(f'({rule.condition})' for rule in self.rules)}, false)"
+
+    def keyed(self) -> str:
+        """SQL: the row has every key column (duplicates are checked among these)."""
+        return " AND ".join(f"{column} IS NOT NULL" for column in self.key)
+
+
+@dataclass
+class Checked:
+    """A checked file: row counts, rejected rows with messages, and SQL of the valid rows."""
+
+    total: int
+    rejected: pd.DataFrame
+    valid_sql: str
+
+    @property
+    def valid(self) -> int:
+        """Rows that pass every rule."""
+        return self.total - len(self.rejected)
+
+    def messages(self, limit: int = 20) -> list[str]:
+        """The first rejected rows as 第 N 行:说明."""
+        return [f"第 {row} 行:{text}" for row, text
+                in self.rejected[[ROW, MESSAGES]].head(limit).itertuples(index=False)]
+
+
+def check(connection: duckdb.DuckDBPyConnection, source: Source, kind: RecordKind) -> Checked:
+    """Every row checked; a fast scan first, the numbered error scan only when something is wrong."""
+    parsed = kind.parse(source, False)
+    total, bad, keyed, distinct = connection.execute(
+        f"SELECT count(*), count(*) FILTER (WHERE {kind.broken()}), "
+        f"count(*) FILTER (WHERE {kind.keyed()}), "
+        f"count(DISTINCT hash({', '.join(kind.key)})) FILTER (WHERE {kind.keyed()}) "
+        f"FROM ({parsed})").fetchall()[0]
+    if bad == 0 and keyed == distinct:
+        return Checked(total, _no_rows(source, kind), f"SELECT {', '.join(kind.stored)} FROM ({parsed})")
+    return check_rows(connection, source, kind, total)
+
+
+def check_rows(connection: duckdb.DuckDBPyConnection, source: Source, kind: RecordKind,
+               total: int = 0) -> Checked:
+    """The numbered scan: each bad row with its messages; valid rows are all the others."""
+    table = f"sla_rejected_{uuid.uuid4().hex}"
+    connection.execute(f"CREATE TEMP TABLE {table} AS {_rejected_sql(source, kind)}")
+    rejected = connection.execute(f"SELECT * FROM {table} ORDER BY {quote(ROW)}").df()
+    valid_sql = (f"SELECT {', '.join(kind.stored)} FROM ({kind.parse(source, True)}) "
+                 f"WHERE _row NOT IN (SELECT {quote(ROW)} FROM {table})")
+    return Checked(total, rejected, valid_sql)
+
+
+def _rejected_sql(source: Source, kind: RecordKind) -> str:
+    key = ", ".join(kind.key)
+    messages = ", ".join(f"CASE WHEN (_err & {1 << bit}) <> 0 THEN {rule.message_sql()} END"
+                         for bit, rule in enumerate(kind.rules))
+    duplicate = RowRule("duplicate", kind.key[-1], "true", kind.duplicate_message).message_sql()
+    texts = ", ".join(f"CAST({column} AS VARCHAR) AS {quote(header)}"
+                      for column, header in kind.shown(source).items())
+    return f"""
+        WITH marked AS (
+            SELECT *, ({kind.mask()}) AS _err,
+                   CASE WHEN {kind.keyed()} THEN min(_row) OVER (PARTITION BY {key}) END AS _first
+            FROM ({kind.parse(source, True)}))
+        SELECT _row AS {quote(ROW)}, concat_ws(';', {messages},
+               CASE WHEN _first < _row THEN {duplicate} END) AS {quote(MESSAGES)}, {texts}
+        FROM marked WHERE _err <> 0 OR _first < _row"""
+
+
+def _no_rows(source: Source, kind: RecordKind) -> pd.DataFrame:
+    return pd.DataFrame(columns=[ROW, MESSAGES, *kind.shown(source).values()])
+
+
+def text(column: str) -> str:
+    """SQL: the cell as trimmed text, NULL when empty."""
+    return f"nullif(trim(CAST({column} AS VARCHAR)), '')"
+
+
+def cell(column: str, kind: str, trimmed: bool = False) -> str:
+    """SQL: the cell as given (NULL when empty), or a typed column's value.
+
+    Text kept as text (vendor, call_id) is trimmed; cells parsed into numbers or times are not,
+    as the casts skip edge spaces themselves (trimming every cell costs more than the parse).
+    """
+    if kind != "VARCHAR":
+        return column
+    if not trimmed:
+        return f"nullif({column}, '')"
+    return (f"CASE WHEN starts_with({column}, ' ') OR ends_with({column}, ' ') "
+            f"THEN nullif(trim({column}), '') ELSE nullif({column}, '') END")
+
+
+def unreadable(column: str) -> str:
+    """SQL: a cell was given but could not be read (a cell of spaces counts as empty).
+
+    CASE, not AND: only rows that failed to parse reach the trim (AND evaluates both sides).
+    """
+    return (f"CASE WHEN {column} IS NOT NULL OR {column}_text IS NULL THEN false "
+            f"ELSE trim(CAST({column}_text AS VARCHAR)) <> '' END")
+
+
+def missing(column: str) -> str:
+    """SQL: a cell is empty or only spaces."""
+    return (f"CASE WHEN {column} IS NOT NULL THEN false WHEN {column}_text IS NULL THEN true "
+            f"ELSE trim(CAST({column}_text AS VARCHAR)) = '' END")
+
+
+def timestamp(column: str, kind: str) -> str:
+    """SQL: a given cell as a TIMESTAMP (ISO 8601 or one of the formats in columns.toml), else NULL."""
+    if kind.startswith(TIME_TYPES):
+        return f"CAST({column} AS TIMESTAMP)"
+    formats = ", ".join(literal(item) for item in vocabulary()["formats"]["timestamp"])
+    return f"coalesce(TRY_CAST({column} AS TIMESTAMP), try_strptime(trim({column}), [{formats}]))"
+
+
+def number(column: str, kind: str) -> str:
+    """SQL: a given cell as a DOUBLE, else NULL."""
+    if kind.startswith(NUMBER_TYPES):
+        return f"CAST({column} AS DOUBLE)"
+    return (f"coalesce(TRY_CAST({column} AS DOUBLE), "
+            f"TRY_CAST(replace({column}, ',', '') AS DOUBLE))")
+
+
+def flag(column: str, kind: str) -> str:
+    """SQL: a given cell as 1 or 0 (words in columns.toml), else NULL."""
+    if kind.startswith(NUMBER_TYPES):
+        return f"CASE WHEN {column} = 1 THEN 1 WHEN {column} = 0 THEN 0 END"
+    words = vocabulary()["flags"]
+    yes = ", ".join(literal(item) for item in words["yes"])
+    no = ", ".join(literal(item) for item in words["no"])
+    value = f"lower(trim(CAST({column} AS VARCHAR)))"
+    return (f"CASE WHEN {column} = '1' THEN 1 WHEN {column} = '0' THEN 0 "
+            f"WHEN {value} IN ({yes}) THEN 1 WHEN {value} IN ({no}) THEN 0 END")

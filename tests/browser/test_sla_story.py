@@ -1,0 +1,80 @@
+"""A manager uploads a vendor's call records, sees the charts, tightens a target, sees the score drop."""
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Browser, Page, expect
+
+from tests.browser.server import PROJECT_ROOT, running_app, wait_for_rerun
+
+
+@pytest.fixture(scope="module")
+def calls_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Two vendors' call records for January and February, written by the sample command."""
+    path = tmp_path_factory.mktemp("sla-story") / "vendor_calls_2025.csv"
+    subprocess.run([sys.executable, "-m", "scoring.sla", "sample", "--vendors", "2", "--days", "59",
+                    "--calls-per-day", "120", "--out", str(path)], cwd=PROJECT_ROOT, check=True,
+                   stdout=subprocess.DEVNULL)
+    return path
+
+
+@pytest.fixture(scope="module")
+def sla_app_url(browser: Browser, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The app on an empty data directory (the SLA page starts on its sample data)."""
+    data_dir = tmp_path_factory.mktemp("sla-data")
+    log = tmp_path_factory.mktemp("sla-server") / "streamlit.log"
+    with running_app(data_dir, log) as url:
+        yield url
+
+
+def score(page: Page, vendor: str) -> float:
+    value = page.get_by_test_id("stMetric").filter(has_text=vendor).get_by_test_id("stMetricValue")
+    return float(value.inner_text().split()[0])
+
+
+def test_manager_uploads_calls_sees_charts_and_tightens_a_target(page: Page, sla_app_url: str,
+                                                                  calls_file: Path):
+    page.goto(sla_app_url)
+    page.get_by_test_id("stSidebarNav").get_by_role("link", name="SLA看板").click()
+    expect(page.get_by_role("heading", name="SLA看板")).to_be_visible()
+    expect(page.get_by_text("示例数据", exact=False).first).to_be_visible()
+
+    page.get_by_text("导入话单或外包商报表").click()
+    page.get_by_test_id("stFileUploaderDropzoneInput").set_input_files(calls_file)
+    import_button = page.get_by_role("button", name="导入", exact=True)
+    expect(import_button).to_be_enabled()
+    import_button.click()
+    expect(page.get_by_test_id("stAlertContentSuccess")).to_contain_text("已导入「vendor_calls_2025.csv」")
+    wait_for_rerun(page)
+    expect(page.get_by_text("当前显示的是自动生成的示例话单")).to_have_count(0)
+
+    charts = page.get_by_test_id("stVegaLiteChart")
+    expect(charts.first).to_be_visible()
+    expect(charts.first.locator("svg, canvas").first).to_be_visible()
+    expect(page.get_by_test_id("stMetric").filter(has_text="华信客服")).to_be_visible()
+    before = score(page, "华信客服")
+
+    page.get_by_role("tab", name="合同目标").click()
+    editor = page.get_by_test_id("stDataFrame").filter(has=page.locator("canvas")).last
+    expect(editor).to_be_visible()
+    editor.scroll_into_view_if_needed()
+    box = editor.bounding_box()
+    page.mouse.click(box["x"] + 40, box["y"] + 35 + 17)  # first row (20秒服务水平), first column
+    page.keyboard.press("ArrowRight")
+    page.keyboard.press("ArrowRight")  # 目标值
+    page.keyboard.type("9")  # typing opens the cell's editor
+    cell_input = page.locator("input.gdg-input")
+    expect(cell_input).to_be_visible()
+    cell_input.fill("99")
+    cell_input.press("Enter")
+    expect(page.get_by_text("有未保存的修改")).to_be_visible()  # the edit reached the server
+    wait_for_rerun(page)
+    page.get_by_role("button", name="保存目标").click()
+    expect(page.get_by_text("目标已保存,达成得分与扣款已按新目标重新计算。")).to_be_visible()
+
+    page.get_by_role("tab", name="达标与扣款").click()
+    wait_for_rerun(page)
+    after = score(page, "华信客服")
+    assert after < before  # its service level is below 99 %: the weight of that target is lost

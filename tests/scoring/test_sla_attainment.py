@@ -1,0 +1,121 @@
+"""Contract targets: met or missed, the weighted score, deductions under the cap, the trend."""
+import math
+
+import pandas as pd
+import pytest
+
+from scoring.sla.attainment import attainment
+from scoring.sla.errors import SlaInputError
+from scoring.sla.store import DATABASE_FILE, SlaStore
+from scoring.sla.targets import (
+    DEFAULT_SCOPE,
+    Contract,
+    SlaTarget,
+    contract_from_editor,
+    default_contract,
+    delete_contract,
+    editor_frame,
+    load_contracts,
+    save_contract,
+)
+
+AT_LEAST_80 = SlaTarget("service_level", ">=", 0.80, 50, 2.0)
+AT_MOST_5 = SlaTarget("abandon_rate", "<=", 0.05, 30, 1.5)
+QA_85 = SlaTarget("qa_avg", ">=", 85, 20, 1.0)
+
+
+@pytest.mark.parametrize("target, value, met", [
+    (AT_LEAST_80, 0.80, True), (AT_LEAST_80, 0.7999, False), (AT_LEAST_80, 4 / 5, True),
+    (AT_LEAST_80, 0.1 + 0.7, True),  # 0.7999999999999999 in floating point: still met
+    (AT_MOST_5, 0.05, True), (AT_MOST_5, 0.0501, False), (QA_85, 85.0, True),
+    (AT_LEAST_80, None, None), (AT_LEAST_80, math.nan, None),
+])
+def test_a_target_is_met_missed_or_not_evaluated(target, value, met):
+    assert target.met(value) is met
+
+
+def monthly(*rows: tuple) -> pd.DataFrame:
+    return pd.DataFrame([{"vendor": vendor, "period": pd.Timestamp(period), "service_level": sl,
+                          "abandon_rate": ab, "qa_avg": qa} for vendor, period, sl, ab, qa in rows])
+
+
+CONTRACT = Contract((AT_LEAST_80, AT_MOST_5, QA_85), cap_pct=3.0)
+
+
+@pytest.mark.parametrize("sl, ab, qa, score, deduction, counts", [
+    (0.85, 0.03, 90, 100.0, 0.0, (3, 0, 0)),
+    (0.75, 0.03, 90, 50.0, 2.0, (2, 1, 0)),
+    (0.75, 0.08, 90, 20.0, 3.0, (1, 2, 0)),  # 2.0 + 1.5 capped at 3.0
+    (0.75, 0.08, 80, 0.0, 3.0, (0, 3, 0)),
+    (0.85, 0.03, None, 100.0, 0.0, (2, 0, 1)),  # no QA data: not evaluated, weight left out
+    (0.75, None, None, 0.0, 2.0, (0, 1, 2)),
+    (None, None, None, None, 0.0, (0, 0, 3)),
+])
+def test_score_and_deduction_per_vendor_month(sl, ab, qa, score, deduction, counts):
+    _, summary = attainment(monthly(("甲", "2025-03-01", sl, ab, qa)), {DEFAULT_SCOPE: CONTRACT})
+    row = summary.iloc[0]
+    assert (None if pd.isna(row["score"]) else row["score"]) == score
+    assert (row["deduction_pct"], (row["met"], row["missed"], row["unevaluated"])) == (deduction, counts)
+
+
+def test_trend_is_the_change_against_the_previous_month_per_vendor():
+    frame = monthly(("甲", "2025-01-01", 0.85, 0.03, 90), ("甲", "2025-02-01", 0.75, 0.03, 90),
+                    ("乙", "2025-02-01", 0.75, 0.03, 90))
+    _, summary = attainment(frame, {DEFAULT_SCOPE: CONTRACT})
+    changes = summary.set_index(["vendor", summary["period"].dt.month])["change"]
+    assert pd.isna(changes[("甲", 1)]) and changes[("甲", 2)] == -50 and pd.isna(changes[("乙", 2)])
+
+
+def test_a_vendor_contract_overrides_the_default():
+    strict = Contract((SlaTarget("service_level", ">=", 0.90, 100, 5.0),), cap_pct=10, scope="甲")
+    details, summary = attainment(monthly(("甲", "2025-03-01", 0.85, 0.03, 90),
+                                          ("乙", "2025-03-01", 0.85, 0.03, 90)),
+                                  {DEFAULT_SCOPE: CONTRACT, "甲": strict})
+    assert summary.set_index("vendor")["score"].to_dict() == {"甲": 0.0, "乙": 100.0}
+    assert details.groupby("vendor").size().to_dict() == {"甲": 1, "乙": 3}
+
+
+def test_default_template_has_the_common_targets_and_weights_to_100():
+    contract = default_contract()
+    active = {target.indicator: target for target in contract.active()}
+    assert set(active) == {"service_level", "answer_rate", "abandon_rate", "asa_s", "fcr_rate",
+                           "csat_rate", "qa_avg", "complaint_rate"}
+    assert active["service_level"].human(20) == "20秒服务水平 ≥ 80.00%"
+    assert active["abandon_rate"].human(20) == "放弃率 ≤ 5.00%"
+    assert sum(target.weight for target in active.values()) == 100 and contract.cap_pct == 10
+
+
+def test_editor_round_trip_in_display_units():
+    frame = editor_frame(default_contract(), 20)
+    assert frame.loc["service_level", ["目标值", "单位"]].tolist() == [80.0, "%"]
+    frame.loc["service_level", "目标值"] = 85.0
+    contract = contract_from_editor(frame, 8.0, "甲")
+    target = next(t for t in contract.targets if t.indicator == "service_level")
+    assert (target.target, contract.cap_pct, contract.scope) == (0.85, 8.0, "甲")
+
+
+@pytest.mark.parametrize("column, value, message", [
+    ("目标值", 120.0, "20秒服务水平:目标值超出范围"),
+    ("权重", -1.0, "权重与扣款不能为负"),
+    ("方向", "=", "方向只能是 ≥ 或 ≤"),
+    ("目标值", None, "目标值、权重与扣款都必须填写"),
+])
+def test_bad_edits_are_refused_with_a_message(column, value, message):
+    frame = editor_frame(default_contract(), 20)
+    frame[column] = frame[column].astype(object)
+    frame.loc["service_level", column] = value
+    with pytest.raises(SlaInputError, match=message):
+        contract_from_editor(frame, 10.0, DEFAULT_SCOPE)
+
+
+def test_saved_contracts_are_loaded_and_can_be_reset(data_dir):
+    store = SlaStore(data_dir / DATABASE_FILE)
+    frame = editor_frame(default_contract(), 20)
+    frame.loc["aht_s", ["权重", "启用"]] = [5.0, True]
+    save_contract(store, contract_from_editor(frame, 6.0, "甲"))
+    contracts = load_contracts(store)
+    assert contracts["甲"].cap_pct == 6.0 and len(contracts["甲"].active()) == 9
+    assert contracts[DEFAULT_SCOPE] == default_contract()
+    delete_contract(store, "甲")
+    assert set(load_contracts(store)) == {DEFAULT_SCOPE}
+    store.close()

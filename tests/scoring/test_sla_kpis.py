@@ -1,0 +1,116 @@
+"""SLA indicators on small hand-computed call records, in every file shape the page accepts."""
+import datetime as dt
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import duckdb
+import pytest
+from openpyxl import Workbook
+
+from scoring.sla.engine import file_kpis
+from scoring.sla.indicators import KPI_KEYS
+
+DATA = Path(__file__).resolve().parents[1] / "data" / "sla"
+ROOT = Path(__file__).resolve().parents[2]
+SMALL = DATA / "calls_small.csv"
+NULLS = {"fcr_rate": None, "csat_rate": None, "qa_avg": None, "complaint_rate": None}
+
+# 甲: A1 wait 5 s (handle 170+10+20), A2 wait 20 s exactly (200+0+40, complaint), A3 wait 21 s
+# (100+empty hold+20), A4 abandoned after 45 s; A5 abandoned the next day. 乙: B1 wait 0 with no
+# optional fields; B2 waits 20 s across midnight (arrived 04-01) with complaint 0.
+JIA = {"offered": 5, "answered": 3, "abandoned": 2, "service_level": 2 / 5, "answer_rate": 3 / 5,
+       "abandon_rate": 2 / 5, "asa_s": (5 + 20 + 21) / 3, "aht_s": (200 + 240 + 120) / 3,
+       "fcr_rate": 1 / 2, "csat_rate": 2 / 3, "qa_avg": 80.0, "complaint_rate": 1 / 3}
+JIA_MAR_03 = {**JIA, "offered": 4, "abandoned": 1, "service_level": 2 / 4, "answer_rate": 3 / 4,
+              "abandon_rate": 1 / 4}
+JIA_MAR_04 = {"offered": 1, "answered": 0, "abandoned": 1, "service_level": 0.0,
+              "answer_rate": 0.0, "abandon_rate": 1.0, "asa_s": None, "aht_s": None, **NULLS}
+YI_MAR = {"offered": 1, "answered": 1, "abandoned": 0, "service_level": 1.0, "answer_rate": 1.0,
+          "abandon_rate": 0.0, "asa_s": 0.0, "aht_s": 60.0, **NULLS}
+YI_APR = {**YI_MAR, "asa_s": 20.0, "aht_s": 120.0, "complaint_rate": 0.0}
+YI = {**YI_MAR, "offered": 2, "answered": 2, "asa_s": 10.0, "aht_s": 90.0, "complaint_rate": 0.0}
+
+EXPECTED = {
+    ("vendor", 20): [("乙", None, YI), ("甲", None, JIA)],
+    ("vendor", 5): [("乙", None, {**YI, "service_level": 1 / 2}),
+                    ("甲", None, {**JIA, "service_level": 1 / 5})],
+    ("vendor,day", 20): [("乙", "2025-03-03", YI_MAR), ("乙", "2025-04-01", YI_APR),
+                         ("甲", "2025-03-03", JIA_MAR_03), ("甲", "2025-03-04", JIA_MAR_04)],
+    ("vendor,month", 20): [("乙", "2025-03", YI_MAR), ("乙", "2025-04", YI_APR),
+                           ("甲", "2025-03", JIA)],
+}
+
+
+def expected(by: str, threshold: int) -> list[dict]:
+    rows = []
+    for vendor, period, values in EXPECTED[(by, threshold)]:
+        rounded = {key: value if value is None or isinstance(value, int) else round(value, 6)
+                   for key, value in values.items()}
+        rows.append({"vendor": vendor, **({"period": period} if period else {}), **rounded})
+    return rows
+
+
+@pytest.mark.parametrize("by, threshold", list(EXPECTED))
+def test_every_indicator_matches_the_hand_computed_values(by, threshold):
+    assert file_kpis(SMALL, by, threshold).records == expected(by, threshold)
+
+
+def xlsx_copy(tmp_path: Path) -> Path:
+    """The same records typed into Excel under a title row: date-time cells and numbers."""
+    lines = SMALL.read_text(encoding="utf-8").splitlines()
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.append(["2025 年 3 月外包话单(导出)"])
+    sheet.append([])
+    sheet.append(lines[0].split(","))
+    for line in lines[1:]:
+        cells: list = line.split(",")
+        for index in (3, 4, 5):
+            cells[index] = dt.datetime.fromisoformat(cells[index]) if cells[index] else None
+        for index in range(6, 13):
+            cells[index] = float(cells[index]) if cells[index] else None
+        sheet.append(cells)
+    path = tmp_path / "calls_small.xlsx"
+    workbook.save(path)
+    return path
+
+
+def parquet_copy(tmp_path: Path) -> Path:
+    """The same records as Parquet with typed columns (timestamps, numbers)."""
+    path = tmp_path / "calls_small.parquet"
+    duckdb.sql(f"COPY (SELECT * FROM read_csv('{SMALL}')) TO '{path}' (FORMAT parquet)")
+    return path
+
+
+@pytest.mark.parametrize("make", [
+    lambda tmp: DATA / "calls_small_gbk.csv",  # GBK, Chinese headers, 2025/3/3 times, 是/否
+    lambda tmp: (tmp / "bom.csv", (tmp / "bom.csv").write_bytes(b"\xef\xbb\xbf" + SMALL.read_bytes()))[0],
+    lambda tmp: (tmp / "tabs.txt", (tmp / "tabs.txt").write_text(
+        SMALL.read_text(encoding="utf-8").replace(",", "\t"), encoding="utf-8"))[0],
+    xlsx_copy, parquet_copy], ids=["gbk-chinese-headers", "utf8-bom", "tab-separated", "xlsx",
+                                   "parquet"])
+def test_every_file_shape_gives_the_same_indicators(make, tmp_path):
+    assert file_kpis(make(tmp_path), "vendor,day", 20).records == expected("vendor,day", 20)
+
+
+def test_cli_prints_exactly_the_documented_keys():
+    result = subprocess.run([sys.executable, "-m", "scoring.sla", "kpis", str(SMALL), "--by",
+                             "vendor,month", "--json"], cwd=ROOT, capture_output=True, text=True,
+                            timeout=60)
+    assert result.returncode == 0, result.stderr
+    records = json.loads(result.stdout)
+    assert [set(record) for record in records] == [{"vendor", "period", *KPI_KEYS}] * 3
+    assert records == expected("vendor,month", 20)
+
+
+def test_cli_refuses_a_file_with_bad_rows_unless_told_to_skip_them():
+    command = [sys.executable, "-m", "scoring.sla", "kpis", str(DATA / "calls_bad.csv"), "--json"]
+    refused = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=60)
+    assert refused.returncode == 2 and refused.stdout == ""
+    assert "第 3 行:到达时间(arrived_at)「2025-03-03 25:61:00」无法识别为时间" in refused.stderr
+    assert "共 14 行有错误,未计算" in refused.stderr
+    skipped = subprocess.run([*command, "--skip-invalid"], cwd=ROOT, capture_output=True,
+                             text=True, timeout=60)
+    assert skipped.returncode == 0 and json.loads(skipped.stdout)[0]["offered"] == 1

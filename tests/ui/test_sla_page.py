@@ -1,0 +1,198 @@
+"""SLA看板: a manager sees the sample, imports vendors' files, edits targets, sizes the roster."""
+from __future__ import annotations
+
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+import streamlit as st
+from streamlit.testing.v1 import AppTest
+
+from scoring.sla import sample
+from scoring.sla.store import DATABASE_FILE, SlaStore
+from settings import PROJECT_ROOT
+
+DATA = PROJECT_ROOT / "tests" / "data" / "sla"
+
+
+@pytest.fixture(scope="session")
+def sample_database(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A database holding the page's sample data, made once (the page makes the same)."""
+    path = tmp_path_factory.mktemp("sla-sample") / DATABASE_FILE
+    store = SlaStore(path)
+    store.ensure_sample(sample.generate)
+    store.close()
+    return path
+
+
+@pytest.fixture
+def sla_page(monkeypatch: pytest.MonkeyPatch, data_dir: Path,
+             sample_database: Path) -> Callable[..., AppTest]:
+    """The app on a fresh data dir (already holding the sample unless fresh=True), on the SLA page."""
+
+    def open_page(fresh: bool = False) -> AppTest:
+        if not fresh:
+            shutil.copy(sample_database, data_dir / DATABASE_FILE)
+        monkeypatch.setenv("CSC_DATA_DIR", str(data_dir))
+        st.cache_resource.clear()
+        st.cache_data.clear()
+        at = AppTest.from_file(str(PROJECT_ROOT / "app.py"), default_timeout=60).run()
+        return at.switch_page("pages/sla.py").run()
+
+    return open_page
+
+
+class Manager:
+    """What a user does on the page, as small steps."""
+
+    def __init__(self, at: AppTest):
+        self.at = at
+
+    def upload(self, name: str, partial: bool = False, content: bytes | None = None) -> Manager:
+        data = (DATA / name).read_bytes() if content is None else content
+        self.at.file_uploader(key="sla_upload").set_value((name, data, "text/csv"))
+        self.at.checkbox(key="sla_partial").set_value(partial)
+        self.at.run()
+        self.at.button(key="sla_import").click().run()
+        return self
+
+    def scores(self) -> dict[str, str]:
+        return {metric.label: metric.value for metric in self.at.tabs[0].metric}
+
+    def edit_target(self, row: int, value: float) -> Manager:
+        self.at.session_state["sla_targets_default"] = {
+            "edited_rows": {row: {"目标值": value}}, "added_rows": [], "deleted_rows": []}
+        self.at.run()
+        assert "有未保存的修改" in self.texts("info")
+        self.at.button(key="sla_save_targets").click().run()
+        return self
+
+    def texts(self, kind: str) -> str:
+        """Messages of one kind as the user reads them (the page escapes Markdown specials)."""
+        return "\n".join(element.value for element in getattr(self.at, kind)).replace("\\", "")
+
+
+def test_the_page_starts_on_sample_data_with_a_banner(sla_page):
+    at = sla_page(fresh=True)
+
+    assert not at.exception
+    assert "示例数据" in at.warning[0].value
+    assert Manager(at).scores() == {"华信客服": "100.0 分", "联众外包": "100.0 分", "远景呼叫": "20.0 分"}
+    assert len(at.get("vega_lite_chart")) == 5  # ranking, heat map, trend, waits, hours
+    assert at.selectbox(key="sla_month").value.strftime("%Y-%m") == "2025-03"
+
+
+def test_every_figure_states_its_definition(sla_page):
+    at = sla_page()
+
+    table = at.tabs[0].dataframe[1].value  # the chosen vendor's targets
+    assert table.loc[0, "定义"].startswith("等待 ≤ 20 秒即被接通的呼叫 ÷ 呼入人工量")
+    assert all(metric.help for metric in at.tabs[0].metric)
+
+
+def test_clearing_the_sample_leaves_an_empty_board(sla_page):
+    at = sla_page()
+    at.button(key="sla_clear_sample").click().run()
+
+    assert not at.exception and not at.warning
+    assert at.info[0].value == "还没有数据:请在上方导入话单或外包商报表。"
+    assert not at.tabs
+    at.switch_page("pages/sla.py").run()  # a new visit does not bring the sample back
+    assert not at.warning and at.info
+
+
+def test_importing_call_records_replaces_the_sample(sla_page):
+    manager = Manager(sla_page()).upload("calls_small.csv")
+
+    assert not manager.at.exception
+    assert manager.texts("success") == "已导入「calls_small.csv」(话单):读取 7 行,新增 7 条。"
+    assert "示例数据" not in manager.texts("warning")
+    months = manager.at.selectbox(key="sla_month").options
+    assert months == ["2025-04", "2025-03"]
+    assert manager.at.selectbox(key="sla_detail_vendor").options == ["乙", "甲"]
+
+
+def test_reimporting_the_same_file_adds_nothing(sla_page):
+    manager = Manager(sla_page()).upload("calls_small.csv").upload("calls_small.csv")
+
+    assert "新增 0 条,7 条已存在(未重复写入)" in manager.texts("success")
+
+
+def test_a_file_with_bad_rows_is_refused_and_the_board_is_unchanged(sla_page):
+    manager = Manager(sla_page()).upload("calls_bad.csv")
+
+    assert "有 14 行错误,整份文件未导入" in manager.texts("error")
+    rejected = manager.at.expander[0].dataframe[0].value.set_index("行号")["错误说明"]
+    assert rejected[3].startswith("到达时间(arrived_at)「2025-03-03 25:61:00」无法识别为时间")
+    assert "示例数据" in manager.texts("warning")  # still the sample, nothing stored
+    assert manager.scores()["远景呼叫"] == "20.0 分"
+
+
+def test_importing_only_the_valid_rows_offers_the_rejected_ones(sla_page):
+    manager = Manager(sla_page()).upload("calls_bad.csv", partial=True)
+
+    assert "新增 1 条,跳过有错误的 14 行" in manager.texts("success")
+    assert manager.at.get("download_button")
+    assert manager.at.selectbox(key="sla_detail_vendor").options == ["甲"]
+
+
+@pytest.mark.parametrize("name, content, message", [
+    ("empty.csv", b"", "文件「empty.csv」是空的。"),
+    ("photo.csv", b"\x89PNG\r\n\x1a\n\x00\x00" * 100, "不是文本文件"),
+    ("other.csv", "姓名,电话\n张三,123\n".encode("gbk"), "无法识别文件「other.csv」的格式"),
+])
+def test_unreadable_files_get_a_chinese_message(sla_page, name, content, message):
+    manager = Manager(sla_page()).upload(name, content=content)
+
+    assert not manager.at.exception
+    assert message in manager.texts("error")
+
+
+def test_vendor_reports_are_shown_with_their_source(sla_page):
+    at = sla_page()
+    at.button(key="sla_clear_sample").click().run()
+    manager = Manager(at).upload("report_long.csv")
+
+    assert manager.texts("success").startswith("已导入「report_long.csv」(外包商报表(长表)):读取 10 个指标值")
+    table = manager.at.tabs[1].dataframe[0].value
+    assert list(table["来源"]) == ["报表", "报表"] and list(table["期间"]) == ["2025-01", "2025-02"]
+    assert "来源为“报表”的数字取自外包商报送" in manager.texts("caption")
+
+
+def test_editing_a_target_changes_the_attainment(sla_page):
+    manager = Manager(sla_page()).edit_target(row=0, value=95.0)  # service level 80 % → 95 %
+
+    assert not manager.at.exception
+    assert manager.texts("success") == "目标已保存,达成得分与扣款已按新目标重新计算。"
+    assert manager.scores()["华信客服"] == "75.0 分"  # its 92 % misses 95 %: weight 25 lost
+    summary = manager.at.tabs[0].dataframe[0].value.set_index("外包商")
+    assert summary.loc["华信客服", "扣款(月服务费%)"] == 2.0
+
+
+def test_a_bad_target_is_refused(sla_page):
+    manager = Manager(sla_page()).edit_target(row=0, value=120.0)
+
+    assert "目标未保存:20秒服务水平:目标值超出范围" in manager.texts("error")
+    assert manager.scores()["华信客服"] == "100.0 分"
+
+
+def test_switching_indicator_and_granularity(sla_page):
+    at = sla_page()
+    at.selectbox(key="sla_indicator").set_value("abandon_rate").run()
+    at.radio(key="sla_grain").set_value("day").run()
+
+    assert not at.exception
+    assert len(at.tabs[1].dataframe[0].value) == 270
+    at.selectbox(key="sla_wait_month").set_value(at.selectbox(key="sla_wait_month").options[1]).run()
+    assert not at.exception
+
+
+def test_staffing_defaults_reproduce_the_domain_check_value(sla_page):
+    at = sla_page()
+    cells = {metric.label: metric.value for metric in at.tabs[4].metric}
+
+    assert cells["在线座席"] == "14" and cells["服务水平"] == "88.84%"
+    assert cells["平均应答速度 ASA"] == "7.84 秒" and cells["排班座席"] == "20"
+    at.number_input(key="sla_erlang_calls").set_value(200.0).run()
+    assert int(at.tabs[4].metric[0].value) > 14
