@@ -53,7 +53,28 @@ def shoot_scope(page: Page, out_dir: Path) -> None:
     save_full_page(page, out_dir / "scope.png")
 
 
-SHOTS = [shoot_home, shoot_assistant, shoot_browse, shoot_library, shoot_scope]
+def shoot_elements(page: Page, out_dir: Path) -> None:
+    page.get_by_test_id("stSidebarNav").get_by_role("link", name="外包要素").click()
+    expect(page.get_by_role("heading", name="外包要素")).to_be_visible()
+    wait_for_rerun(page)
+    page.get_by_test_id("stMultiSelect").filter(has_text="外包哪些要素").click()
+    page.get_by_role("option", name="系统", exact=True).click()
+    page.keyboard.press("Escape")
+    wait_for_rerun(page)
+    expect(page.get_by_text("4.4 系统外包:谁提供、谁管理")).to_be_visible()
+    save_full_page(page, out_dir / "elements.png")
+
+
+def shoot_sla(page: Page, out_dir: Path) -> None:
+    page.get_by_test_id("stSidebarNav").get_by_role("link", name="SLA看板").click()
+    expect(page.get_by_text("示例数据").first).to_be_visible()
+    wait_for_rerun(page)
+    page.wait_for_timeout(1500)  # let the vega charts draw
+    save_full_page(page, out_dir / "sla.png")
+
+
+SHOTS = [shoot_home, shoot_assistant, shoot_browse, shoot_library, shoot_scope, shoot_elements,
+         shoot_sla]
 
 
 def main(out_dir: Path) -> None:
