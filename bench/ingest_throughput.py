@@ -1,7 +1,8 @@
 """Benchmark: ingest and embedding throughput on a generated 200-page document, and search
 latency with 20 documents loaded.
 
-    python bench/ingest_throughput.py [--pages 200] [--documents 20]
+    python bench/ingest_throughput.py [--pages 200] [--documents 20] [--document-pages 3]
+                                      [--only ingest|search]
 
 Everything runs on the real parser, the real embedding model and the real Chroma store, in a
 temporary data directory.
@@ -58,7 +59,18 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--pages", type=int, default=200)
     parser.add_argument("--documents", type=int, default=20)
+    parser.add_argument("--document-pages", type=int, default=3,
+                        help="pages of each generated document in the search test")
+    parser.add_argument("--only", choices=["ingest", "search"])
     args = parser.parse_args()
+    if args.only != "search":
+        ingest(args)
+    if args.only != "ingest":
+        search(args)
+    return 0
+
+
+def ingest(args: argparse.Namespace) -> None:
     big = generated_standard(args.pages).encode("utf-8")
     info = DocumentInfo("bench", "基准文档", "基准文档", "bench.txt")
 
@@ -76,12 +88,14 @@ def main() -> int:
     print(f"建索引(含向量化) {build_seconds:.1f} s: {result.chunks} 片段, {result.embedded} 个向量 "
           f"({args.pages / build_seconds:.2f} 页/s, {result.embedded / build_seconds:.1f} 向量/s)")
 
+
+def search(args: argparse.Namespace) -> None:
     with tempfile.TemporaryDirectory() as data_dir:
         base = KnowledgeBase(load_settings({"data_dir": data_dir}))
 
         def add_all(library) -> None:
             for number in range(args.documents - 1):
-                text = generated_standard(10, seed=100 + number).encode("utf-8")
+                text = generated_standard(args.document_pages, seed=100 + number).encode("utf-8")
                 library.add(text, f"doc{number}.txt", f"文档{number}", "")
 
         _, result = base.change(add_all)
@@ -98,7 +112,6 @@ def main() -> int:
             base.embeddings._cached_query.cache_clear()
     print(f"{args.documents} 个文档({result.chunks} 片段)检索延迟: "
           f"p50 {statistics.median(latencies):.1f} ms, p95 {percentile(latencies, 0.95):.1f} ms")
-    return 0
 
 
 if __name__ == "__main__":

