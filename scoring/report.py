@@ -1,18 +1,18 @@
 """The check as a manager files it: verdict tables, assessment charts, and Excel/Markdown exports."""
 from __future__ import annotations
 
-import io
 from dataclasses import dataclass, field
 from datetime import date
 
 import altair as alt
 import pandas as pd
 from openpyxl import Workbook
-from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.styles import Font, PatternFill
 
 from scoring.catalogue import VERDICT_LABELS
 from scoring.governance import AssessmentResult, Comparison, SectionScore
 from scoring.scope import ScopeVerdict
+from scoring.tables import add_sheet, markdown_table, workbook_bytes
 
 VERDICT_COLORS = {"prohibited": "#f8d7da", "caution": "#fff3cd", "allowed": "#d4edda",
                   "review": "#dde3ea"}
@@ -118,7 +118,7 @@ def to_markdown(report: ScopeReport) -> str:
     if report.verdicts:
         counts = verdict_counts(report.verdicts)
         lines += ["、".join(f"{VERDICT_LABELS[v]} {n} 项" for v, n in counts.items()), ""]
-        lines += _markdown_table(verdict_table(report.verdicts))
+        lines += markdown_table(verdict_table(report.verdicts))
     else:
         lines.append("未检查职能。")
     lines += ["", "## 二、治理自评", ""]
@@ -128,10 +128,10 @@ def to_markdown(report: ScopeReport) -> str:
     else:
         if not result.complete:
             lines += [f"**自评未完成:尚有 {len(result.unanswered)} 项未作答,得分只计已作答的项目。**", ""]
-        lines += _markdown_table(section_table(result)) + [""] + _markdown_table(item_table(result))
+        lines += markdown_table(section_table(result)) + [""] + markdown_table(item_table(result))
         lines += ["", "## 三、差距清单", ""]
         gaps = gap_table(result)
-        lines += _markdown_table(gaps) if len(gaps) else ["没有未满足的检查项。"]
+        lines += markdown_table(gaps) if len(gaps) else ["没有未满足的检查项。"]
     if report.coverage:
         lines += ["", "## 说明:依据文本的缺漏", ""] + [f"- {note}" for note in report.coverage]
     return "\n".join(lines) + "\n"
@@ -153,40 +153,14 @@ def to_excel(report: ScopeReport) -> bytes:
         summary.append(["未作答项", len(report.result.unanswered)])
     for note in report.coverage:
         summary.append(["文本缺漏", note])
-    sheet = _sheet(workbook, "职能判定", verdict_table(report.verdicts))
+    sheet = add_sheet(workbook, "职能判定", verdict_table(report.verdicts))
     for row, item in enumerate(report.verdicts, start=2):
         sheet.cell(row, 2).fill = PatternFill("solid", fgColor=VERDICT_COLORS[item.verdict][1:])
     if report.result is not None:
-        _sheet(workbook, "章节得分", section_table(report.result))
-        _sheet(workbook, "治理自评", item_table(report.result))
-        _sheet(workbook, "差距清单", gap_table(report.result))
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
-
-
-def _sheet(workbook: Workbook, title: str, table: pd.DataFrame):
-    sheet = workbook.create_sheet(title)
-    sheet.append(list(table.columns))
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
-    for row in table.itertuples(index=False):
-        sheet.append(list(row))
-    for column in sheet.columns:
-        sheet.column_dimensions[column[0].column_letter].width = 40 if len(table) else 16
-        for cell in column:
-            cell.alignment = Alignment(wrap_text=True, vertical="top")
-    return sheet
-
-
-def _markdown_table(table: pd.DataFrame) -> list[str]:
-    def cell(value) -> str:
-        return str(value).replace("|", "\\|").replace("\n", "<br>")
-
-    lines = ["| " + " | ".join(table.columns) + " |", "|" + "---|" * len(table.columns)]
-    lines += ["| " + " | ".join(cell(value) for value in row) + " |"
-              for row in table.itertuples(index=False)]
-    return lines
+        add_sheet(workbook, "章节得分", section_table(report.result))
+        add_sheet(workbook, "治理自评", item_table(report.result))
+        add_sheet(workbook, "差距清单", gap_table(report.result))
+    return workbook_bytes(workbook)
 
 
 def _section_score(section: SectionScore) -> str:

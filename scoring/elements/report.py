@@ -1,14 +1,13 @@
 """The element plan as tables, a comparison of two plans, and Excel/CSV/Markdown exports."""
 from __future__ import annotations
 
-import io
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
 
 import pandas as pd
 from openpyxl import Workbook
-from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.styles import Font, PatternFill
 
 from scoring.elements.model import (
     BANK,
@@ -22,6 +21,7 @@ from scoring.elements.model import (
 from scoring.elements.services import target_text
 from scoring.scope import ScopeVerdict
 from scoring.sla.indicators import INDICATORS_BY_KEY, label
+from scoring.tables import add_sheet, markdown_table, workbook_bytes
 
 CHECK = "✓"
 MATRIX_COLUMNS = ["资源", "外包要素", "发包方提供", "发包方管理", "承包方提供", "承包方管理", "范围自检", "依据"]
@@ -139,18 +139,18 @@ def to_markdown(report: ElementReport) -> str:
     if report.prohibited:
         lines += [f"**范围自检:{len(report.prohibited)} 项不得外包:"
                   + "、".join(v.function for v in report.prohibited) + "。**", ""]
-    lines += ["## 一、责任矩阵", ""] + _markdown_table(matrix_table(plan, report.verdicts))
+    lines += ["## 一、责任矩阵", ""] + markdown_table(matrix_table(plan, report.verdicts))
     for summary in plan.summaries:
         lines += ["", f"### {summary.heading}", "", summary.summary, "",
                   f"- 承包方提供:{'、'.join(summary.contractor_provides) or '无'}",
                   f"- 承包方管理:{'、'.join(summary.contractor_manages) or '无'}",
                   f"- 发包方保留:{'、'.join(summary.bank_keeps) or '无'}"]
-    lines += ["", "## 二、要求清单", ""] + _markdown_table(requirement_table(plan))
-    lines += ["", "## 三、风险与控制", ""] + _markdown_table(risk_table(plan))
+    lines += ["", "## 二、要求清单", ""] + markdown_table(requirement_table(plan))
+    lines += ["", "## 三、风险与控制", ""] + markdown_table(risk_table(plan))
     lines += ["", "## 四、建议的 SLA 指标", ""]
-    lines += _markdown_table(indicator_table(plan, report.threshold_s))
+    lines += markdown_table(indicator_table(plan, report.threshold_s))
     lines += ["", "## 五、服务目录(草稿)", ""]
-    lines += _markdown_table(catalogue_table(report.items, report.threshold_s, report.verdicts))
+    lines += markdown_table(catalogue_table(report.items, report.threshold_s, report.verdicts))
     if report.coverage:
         lines += ["", "## 说明:依据文本的缺漏", ""] + [f"- {note}" for note in report.coverage]
     return "\n".join(lines) + "\n"
@@ -168,43 +168,20 @@ def to_excel(report: ElementReport) -> bytes:
                 ["不得外包的项目", "、".join(v.function for v in report.prohibited) or "无"],
                 *(["文本缺漏", note] for note in report.coverage)):
         summary.append(row)
-    _sheet(workbook, "责任矩阵", matrix_table(report.plan, report.verdicts))
-    _sheet(workbook, "要求清单", requirement_table(report.plan))
-    _sheet(workbook, "风险与控制", risk_table(report.plan))
-    _sheet(workbook, "建议指标", indicator_table(report.plan, report.threshold_s))
-    sheet = _sheet(workbook, "服务目录",
+    add_sheet(workbook, "责任矩阵", matrix_table(report.plan, report.verdicts))
+    add_sheet(workbook, "要求清单", requirement_table(report.plan))
+    add_sheet(workbook, "风险与控制", risk_table(report.plan))
+    add_sheet(workbook, "建议指标", indicator_table(report.plan, report.threshold_s))
+    sheet = add_sheet(workbook, "服务目录",
                    catalogue_table(report.items, report.threshold_s, report.verdicts))
     for row, item in enumerate(report.items, start=2):
         verdict = report.verdicts.get(item.name)
         if verdict is not None and verdict.verdict == "prohibited":
             sheet.cell(row, len(CATALOGUE_COLUMNS)).fill = PatternFill("solid", fgColor=PROHIBITED_FILL)
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    return workbook_bytes(workbook)
 
 
 def _roles(row: Responsibility | None) -> tuple[str, str]:
     return ("—", "—") if row is None else (parties(row.provide), parties(row.manage))
 
 
-def _sheet(workbook: Workbook, title: str, table: pd.DataFrame):
-    sheet = workbook.create_sheet(title)
-    sheet.append(list(table.columns))
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
-    for row in table.itertuples(index=False):
-        sheet.append(list(row))
-    for column in sheet.columns:
-        sheet.column_dimensions[column[0].column_letter].width = 30
-        for cell in column:
-            cell.alignment = Alignment(wrap_text=True, vertical="top")
-    return sheet
-
-
-def _markdown_table(table: pd.DataFrame) -> list[str]:
-    def cell(value) -> str:
-        return str(value).replace("|", "\\|").replace("\n", "<br>")
-
-    lines = ["| " + " | ".join(table.columns) + " |", "|" + "---|" * len(table.columns)]
-    return lines + ["| " + " | ".join(cell(value) for value in row) + " |"
-                    for row in table.itertuples(index=False)]
