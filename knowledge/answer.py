@@ -13,8 +13,9 @@ import numpy as np
 
 from knowledge.base import KnowledgeBase
 from knowledge.chunks import Chunk, sentences
+from knowledge.concepts import question_concepts
 from knowledge.retrieval import Hit
-from knowledge.tokenize import expand_query, mentioned_synonym_terms, stopwords
+from knowledge.tokenize import expand_query, mentioned_synonym_terms
 
 NOT_COVERED = "已加载的文档未涉及该问题。"
 OUT_OF_SCOPE = "这个问题超出了本助手的范围:我只依据已加载的文档回答客户服务中心服务外包管理方面的问题。"
@@ -24,8 +25,10 @@ PERMISSION_QUESTION = re.compile(
     r"能不能|能否|可不可以|可以.{0,12}吗|可否|是否可以|允许|能.{0,12}吗|\b(can|may|could)\b|allowed",
     re.IGNORECASE)
 PROHIBITION = re.compile(r"不应|不得|不宜|禁止|严禁|不能|不可")
+# a sentence saying what may or may not be done: what a permission question is answered by
+NORMATIVE = re.compile(PROHIBITION.pattern + r"|可以|可采取|允许")
 DEFINITION_QUESTION = re.compile(
-    r"什么是|是什么|指什么|啥是|是啥|什么叫|叫什么|含义|定义|"
+    r"什么是|是什么|是个什么|什么东西|指什么|啥是|是啥|什么叫|叫什么|什么意思|啥意思|含义|定义|"
     r"^(what|who) (is|are) (a |an |the )?[\w\s-]{1,40}\??$|\bdefin|\bmeaning of\b",
     re.IGNORECASE)
 
@@ -36,6 +39,8 @@ DEFINITION_QUESTION = re.compile(
 RERANK_SENTENCE = 1.0
 RERANK_OVERLAP = 0.25
 RERANK_TITLE_OVERLAP = 0.25
+RERANK_SENTENCE_OVERLAP = 0.5
+RERANK_NORMATIVE = 0.5
 QUOTE_OVERLAP_BONUS = 0.1
 BEST_POSSIBLE_SCORE = 1.0 + RERANK_SENTENCE + RERANK_OVERLAP + RERANK_TITLE_OVERLAP
 # A further clause is cited only when it shares nearly as many of the question's words as the
@@ -121,37 +126,13 @@ def contextual_query(question: str, history: list[str]) -> str:
     return f"{subject} {''.join(predicate)}".strip()
 
 
-def question_words(text: str) -> list[str]:
-    """Content words of a question (precise-mode jieba, no stopwords or punctuation)."""
-    words = (word.strip().lower() for word in jieba.lcut(text))
-    return [word for word in words if word and re.search(r"\w", word)
-            and word not in stopwords() and not word.isdigit()]
-
-
-def vocabulary_coverage(base: KnowledgeBase, query: str) -> float:
-    """Share of the question's content words that the documents (or the thesaurus) know."""
-    words = question_words(query)
-    if not words:
-        return 0.0
-    vocabulary = base.index().vocabulary
-    synonyms = " ".join(mentioned_synonym_terms(query))
-    known = sum(1 for word in words if word in vocabulary or word in synonyms)
-    return known / len(words)
-
-
-def _overlap(query_words: set[str], text: str) -> float:
-    if not query_words:
-        return 0.0
-    text = text.lower()
-    return sum(1 for word in query_words if word in text) / len(query_words)
-
-
 def _candidates(base: KnowledgeBase, query: str, hits: list[Hit]) -> list[_Candidate]:
-    """The hits re-ranked by their best sentence and their word overlap with the question."""
+    """The hits re-ranked by their best sentence and the question's concepts they contain."""
     index = base.index()
-    expanded = expand_query(query)
-    query_vector = np.asarray(base.embeddings.embed_query(expanded), dtype=np.float32)
-    words = set(question_words(expanded))
+    query_vector = np.asarray(base.embeddings.embed_query(expand_query(query)), dtype=np.float32)
+    concepts = question_concepts(query)
+    statistics = index.concepts
+    permission = bool(PERMISSION_QUESTION.search(query))
     stored = index.sentence_vectors([hit.chunk.chunk_id for hit in hits])
     top = hits[0].score
     candidates = []
@@ -161,11 +142,16 @@ def _candidates(base: KnowledgeBase, query: str, hits: list[Hit]) -> list[_Candi
         # an empty clause (a heading only) is judged by its heading's similarity
         best = max((similarity for _, similarity in similarities),
                    default=hit.dense_score or 0.0)
-        ranked = sorted(similarities,
-                        key=lambda item: -(item[1] + QUOTE_OVERLAP_BONUS * _overlap(words, item[0])))
-        overlap = _overlap(words, f"{hit.chunk.title} {hit.chunk.text}")
+        ranked = sorted(similarities, key=lambda item: -(
+            item[1] + QUOTE_OVERLAP_BONUS * statistics.coverage(concepts, item[0])))
+        overlap = statistics.coverage(concepts, hit.chunk.passage)
+        together = max((statistics.coverage(concepts, sentence) for sentence, _ in similarities),
+                       default=0.0)
+        normative = max((statistics.coverage(concepts, sentence) for sentence, _ in similarities
+                         if NORMATIVE.search(sentence)), default=0.0) if permission else 0.0
         score = hit.score / top + RERANK_SENTENCE * best + RERANK_OVERLAP * overlap \
-            + RERANK_TITLE_OVERLAP * _overlap(words, hit.chunk.title)
+            + RERANK_TITLE_OVERLAP * statistics.coverage(concepts, hit.chunk.title) \
+            + RERANK_SENTENCE_OVERLAP * together + RERANK_NORMATIVE * normative
         candidates.append(_Candidate(hit, ranked, best, overlap, score))
     return sorted(candidates, key=lambda candidate: -candidate.score)
 
@@ -205,7 +191,7 @@ def answer_question(base: KnowledgeBase, question: str, history: list[str] | Non
     question = validate(question, settings.question_max_chars)
     query = contextual_query(question, history or [])
     hits = base.search(query, k=settings.retrieval_k, doc_ids=doc_ids)
-    coverage = vocabulary_coverage(base, query)
+    coverage = base.index().concepts.known_share(question_concepts(query))
     if not hits or coverage == 0:
         return Answer(question, False, OUT_OF_SCOPE, [])
     candidates = _prefer_term_entry(question, query, _candidates(base, query, hits))

@@ -2,9 +2,11 @@
 
     python -m knowledge.evaluate tests/data/golden_qa.jsonl [--json]
 
-Each line: {"q": "...", "clauses": ["5.1.2", ...]} (best clause first) or {"q": "...",
-"off_topic": true}. Prints recall@1 and recall@3 of the first citations, MRR, quote exactness,
-acceptance of in-scope questions, refusal of off-topic ones, and p50/p95 latency (warm).
+Each line: {"q": "...", "clauses": ["5.1.2", ...]} (best clause first), {"q": "...",
+"off_topic": true} (not about the domain: to be declined) or {"q": "...", "uncovered": true} (about
+the domain, but the loaded documents do not answer it: to be answered "未涉及"). Prints recall@1 and
+recall@3 of the first citations, MRR, quote exactness, acceptance of in-scope questions, refusal of
+off-topic ones, recognition of uncovered ones, and p50/p95 latency (warm).
 """
 from __future__ import annotations
 
@@ -19,6 +21,7 @@ from knowledge.base import KnowledgeBase
 
 FLOORS = {"recall_at_1": 0.90, "recall_at_3": 0.98, "quote_exactness": 1.0,
           "in_scope_acceptance": 0.95, "off_topic_refusal": 0.90}
+REFUSED_KINDS = ("off_topic", "uncovered")
 
 
 def _percentile(values: list[float], share: float) -> float:
@@ -31,9 +34,10 @@ def evaluate(base: KnowledgeBase, rows: list[dict]) -> dict:
     for row in rows:  # warm-up: load the model and the index once
         answer_question(base, row["q"])
         break
-    in_scope = [row for row in rows if not row.get("off_topic")]
+    in_scope = [row for row in rows if not any(row.get(kind) for kind in REFUSED_KINDS)]
     off_topic = [row for row in rows if row.get("off_topic")]
-    hits1 = hits3 = accepted = refused = quotes = exact = 0
+    uncovered = [row for row in rows if row.get("uncovered")]
+    hits1 = hits3 = accepted = refused = recognised = quotes = exact = 0
     reciprocal = 0.0
     latencies = []
     misses = []
@@ -46,6 +50,12 @@ def evaluate(base: KnowledgeBase, rows: list[dict]) -> dict:
             exact += citation.quote in citation.text
         if row.get("off_topic"):
             refused += not answer.covered
+            continue
+        if row.get("uncovered"):
+            recognised += not answer.covered
+            if answer.covered:
+                misses.append({"q": row["q"], "expected": [], "cited": [c.clause for c in
+                               answer.citations], "covered": True})
             continue
         accepted += answer.covered
         cited = [citation.clause for citation in answer.citations] or \
@@ -61,10 +71,12 @@ def evaluate(base: KnowledgeBase, rows: list[dict]) -> dict:
     n = max(1, len(in_scope))
     return {
         "questions": len(rows), "in_scope": len(in_scope), "off_topic": len(off_topic),
+        "uncovered": len(uncovered),
         "recall_at_1": hits1 / n, "recall_at_3": hits3 / n, "mrr": reciprocal / n,
         "quote_exactness": exact / quotes if quotes else 1.0,
         "in_scope_acceptance": accepted / n,
         "off_topic_refusal": refused / max(1, len(off_topic)),
+        "uncovered_recognition": recognised / len(uncovered) if uncovered else None,
         "latency_p50_ms": _percentile(latencies, 0.5), "latency_p95_ms": _percentile(latencies, 0.95),
         "misses": misses,
     }
@@ -83,12 +95,17 @@ def main(argv: list[str] | None = None) -> int:
         print(json.dumps(report, ensure_ascii=False, indent=2))
         return 0
     for miss in report["misses"]:
-        print(f"  未命中: {miss['q']}  期望 {miss['expected']}  引用 {miss['cited']}"
+        expected = miss["expected"] or "未涉及"
+        print(f"  未命中: {miss['q']}  期望 {expected}  引用 {miss['cited']}"
               f"{'' if miss['covered'] else '  (判为未涉及)'}")
-    print(f"问题 {report['questions']} 个(范围内 {report['in_scope']},范围外 {report['off_topic']})")
+    print(f"问题 {report['questions']} 个(范围内 {report['in_scope']},范围外 {report['off_topic']},"
+          f"文档未涉及 {report['uncovered']})")
     for key, label in [("recall_at_1", "recall@1"), ("recall_at_3", "recall@3"), ("mrr", "MRR"),
                        ("quote_exactness", "引文精确率"), ("in_scope_acceptance", "范围内作答率"),
-                       ("off_topic_refusal", "范围外拒答率")]:
+                       ("off_topic_refusal", "范围外拒答率"),
+                       ("uncovered_recognition", "未涉及识别率")]:
+        if report[key] is None:
+            continue
         floor = FLOORS.get(key)
         mark = "" if floor is None else ("  ✓" if report[key] >= floor else f"  ✗ (下限 {floor})")
         print(f"{label:<12} {report[key]:.3f}{mark}")

@@ -15,6 +15,7 @@ import time
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 
 import bm25s
@@ -25,6 +26,7 @@ from langchain_core.embeddings import Embeddings
 
 from ingest.documents import ParsedDocument
 from knowledge.chunks import Chunk, chunk_documents, sentences
+from knowledge.concepts import ConceptStatistics
 from knowledge.embeddings import ReusingEmbeddings, content_key
 from knowledge.tokenize import add_domain_words, expand_query, tokens
 
@@ -73,6 +75,11 @@ class KnowledgeIndex:
                                                              filter=where)
         return [(self.chunks[self._position[document.metadata["chunk_id"]]], 1.0 - distance)
                 for document, distance in hits if document.metadata["chunk_id"] in self._position]
+
+    @cached_property
+    def concepts(self) -> ConceptStatistics:
+        """How often each concept occurs among the chunks (heading and text)."""
+        return ConceptStatistics([chunk.passage for chunk in self.chunks])
 
     @property
     def vocabulary(self) -> set[str]:

@@ -29,12 +29,12 @@ def add_domain_words(words: list[str]) -> None:
 
 
 @lru_cache(maxsize=1)
-def _learn_synonym_terms() -> None:
+def learn_synonym_terms() -> None:
     add_domain_words([term for group in synonym_groups() for term in group if not term.isascii()])
 
 
 def tokens(text: str) -> list[str]:
-    _learn_synonym_terms()
+    learn_synonym_terms()
     words = (word.strip().lower() for word in jieba.lcut_for_search(text))
     return [word for word in words if word and WORD.search(word) and word not in stopwords()]
 
