@@ -25,6 +25,14 @@ PERMISSION_QUESTION = re.compile(
     r"能不能|能否|可不可以|可以.{0,12}吗|可否|是否可以|允许|能.{0,12}吗|\b(can|may|could)\b|allowed",
     re.IGNORECASE)
 PROHIBITION = re.compile(r"不应|不得|不宜|禁止|严禁|不能|不可")
+# a question asking for a figure (a count, a ratio, a period) is answered only by a text giving one
+QUANTITY_QUESTION = re.compile(
+    r"多少|(?<!哪)几(?:个|年|级|天|次|成|倍|小时|分钟|秒|%)|多长时间|多久|比例|百分之|百分比|"
+    r"\bhow (?:long|many|much|often|soon|quickly)\b|\bwhat (?:percentage|ratio|share)\b",
+    re.IGNORECASE)
+QUANTITY = re.compile(r"\d|百分之|[一二三四五六七八九十两百千万]+\s*"
+                      r"(?:个|项|条|级|类|种|年|月|天|日|次|倍|成|小时|分钟|秒|人|名)")
+NO_FIGURE = "问题问的是具体数值(数量、比例或期限),而已加载文档的相关条款没有给出数值。"
 # a sentence saying what may or may not be done: what a permission question is answered by
 NORMATIVE = re.compile(PROHIBITION.pattern + r"|可以|可采取|允许")
 DEFINITION_QUESTION = re.compile(
@@ -34,16 +42,19 @@ DEFINITION_QUESTION = re.compile(
 
 
 # Re-ranking of the retrieved clauses: fused retrieval score (relative to the best), plus the
-# similarity of the clause's best sentence, plus the share of question words in the clause and
-# in its title. The quote is the sentence most similar to the question, ties broken by overlap.
+# similarity of the clause's best sentence, plus the (rarity-weighted) share of the question's
+# concepts in the clause, in its title and in its best single sentence; for a permission question
+# ("能不能…"), also in its best sentence saying what may or may not be done. The quote is the
+# sentence most similar to the question, ties broken by the concepts it contains.
 RERANK_SENTENCE = 1.0
 RERANK_OVERLAP = 0.25
 RERANK_TITLE_OVERLAP = 0.25
 RERANK_SENTENCE_OVERLAP = 0.5
 RERANK_NORMATIVE = 0.5
 QUOTE_OVERLAP_BONUS = 0.1
-BEST_POSSIBLE_SCORE = 1.0 + RERANK_SENTENCE + RERANK_OVERLAP + RERANK_TITLE_OVERLAP
-# A further clause is cited only when it shares nearly as many of the question's words as the
+BEST_POSSIBLE_SCORE = 1.0 + RERANK_SENTENCE + RERANK_OVERLAP + RERANK_TITLE_OVERLAP \
+    + RERANK_SENTENCE_OVERLAP + RERANK_NORMATIVE
+# A further clause is cited only when it shares nearly as much of the question's concepts as the
 # best one, or has a sentence closer to the question.
 SUPPORT_OVERLAP_SHARE = 0.75
 
@@ -137,22 +148,21 @@ def _candidates(base: KnowledgeBase, query: str, hits: list[Hit]) -> list[_Candi
     top = hits[0].score
     candidates = []
     for hit in hits:
-        similarities = [(sentence, float(vector @ query_vector))
-                        for sentence, vector in stored[hit.chunk.chunk_id]]
-        # an empty clause (a heading only) is judged by its heading's similarity
-        best = max((similarity for _, similarity in similarities),
-                   default=hit.dense_score or 0.0)
-        ranked = sorted(similarities, key=lambda item: -(
-            item[1] + QUOTE_OVERLAP_BONUS * statistics.coverage(concepts, item[0])))
+        # (sentence, similarity to the question, share of the question's concepts it contains)
+        scored = [(sentence, float(vector @ query_vector), statistics.coverage(concepts, sentence))
+                  for sentence, vector in stored[hit.chunk.chunk_id]]
         overlap = statistics.coverage(concepts, hit.chunk.passage)
-        together = max((statistics.coverage(concepts, sentence) for sentence, _ in similarities),
-                       default=0.0)
-        normative = max((statistics.coverage(concepts, sentence) for sentence, _ in similarities
+        # an empty clause (a heading only) is judged by its heading's similarity and concepts
+        best = max((similarity for _, similarity, _ in scored), default=hit.dense_score or 0.0)
+        together = max((coverage for _, _, coverage in scored), default=overlap)
+        normative = max((coverage for sentence, _, coverage in scored
                          if NORMATIVE.search(sentence)), default=0.0) if permission else 0.0
         score = hit.score / top + RERANK_SENTENCE * best + RERANK_OVERLAP * overlap \
             + RERANK_TITLE_OVERLAP * statistics.coverage(concepts, hit.chunk.title) \
             + RERANK_SENTENCE_OVERLAP * together + RERANK_NORMATIVE * normative
-        candidates.append(_Candidate(hit, ranked, best, overlap, score))
+        quotes = sorted(scored, key=lambda item: -(item[1] + QUOTE_OVERLAP_BONUS * item[2]))
+        candidates.append(_Candidate(hit, [(sentence, similarity) for sentence, similarity, _
+                                           in quotes], best, overlap, score))
     return sorted(candidates, key=lambda candidate: -candidate.score)
 
 
@@ -200,6 +210,8 @@ def answer_question(base: KnowledgeBase, question: str, history: list[str] | Non
         or best.similarity >= settings.answer_min_similarity
     if "empty" in best.hit.chunk.flags or not supported:
         return _not_covered(base, question, candidates)
+    if QUANTITY_QUESTION.search(question) and not QUANTITY.search(best.hit.chunk.text):
+        return _not_covered(base, question, candidates, reason=NO_FIGURE)
     supporting = [best] + [candidate for candidate in candidates[1:]
                            if candidate.score >= settings.answer_support_ratio * best.score
                            and (candidate.overlap >= SUPPORT_OVERLAP_SHARE * best.overlap
@@ -207,12 +219,14 @@ def answer_question(base: KnowledgeBase, question: str, history: list[str] | Non
                            and candidate.sentences and "empty" not in candidate.hit.chunk.flags]
     citations = [_citation(candidate, 2 if number == 0 else 1)
                  for number, candidate in enumerate(supporting[:3])]
-    return Answer(question, True, compose(question, citations), citations)
+    absent = base.index().concepts.unknown_nouns(question_concepts(query))
+    return Answer(question, True, compose(question, citations, absent), citations)
 
 
-def _not_covered(base: KnowledgeBase, question: str, candidates: list[_Candidate]) -> Answer:
+def _not_covered(base: KnowledgeBase, question: str, candidates: list[_Candidate],
+                 reason: str = "") -> Answer:
     related = [_citation(candidate, 1) for candidate in candidates[:3]]
-    lines = [NOT_COVERED]
+    lines = [NOT_COVERED + reason]
     gaps = [note for document in base.documents() if any(c.doc_id == document.info.doc_id
                                                          for c in related)
             for note in document.gaps if "中断" in note or "只有标题" in note]
@@ -236,8 +250,12 @@ def _is_term_label(citation: Citation) -> bool:
     return any("术语" in heading for heading in citation.path[:-1])
 
 
-def compose(question: str, citations: list[Citation]) -> str:
-    """A short plain-text answer: the point first, then each supporting quote with its citation."""
+def compose(question: str, citations: list[Citation], absent: list[str] = ()) -> str:
+    """A short plain-text answer: the point first, then each supporting quote with its citation.
+
+    ``absent`` are words of the question that no loaded document contains: the answer says so,
+    since the quoted clauses then only border on what was asked.
+    """
     lines = [lead_sentence(question, citations), "", "出处:"]
     for citation in citations:
         lines.append(f"- 「{'」「'.join(citation.quotes)}」 —— {citation.label}")
@@ -246,6 +264,8 @@ def compose(question: str, citations: list[Citation]) -> str:
             lines.append(f"注:{citation.label} 的编号系按前后条款推断。")
         if "truncated" in citation.flags:
             lines.append(f"注:已加载文本中 {citation.label} 开头缺失。")
+    if absent:
+        lines.append(f"注:已加载的文档中没有出现「{'」「'.join(absent)}」,以上条款未必直接回答了这一点。")
     return "\n".join(lines)
 
 

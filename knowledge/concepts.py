@@ -13,6 +13,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
+import jieba
 import jieba.posseg
 
 from knowledge.tokenize import (
@@ -26,7 +27,7 @@ from knowledge.tokenize import (
 # English), and of those the nouns and noun-like words; pronouns, adverbs, prepositions and
 # particles are not concepts
 CONTENT_TAGS = ("n", "v", "a", "l", "i", "s", "j", "eng")
-NOUN_TAGS = ("n", "vn", "l", "i", "s", "j", "eng")
+NOUN_TAGS = ("n", "vn", "s", "j", "eng")
 
 
 @dataclass(frozen=True)
@@ -95,6 +96,16 @@ class ConceptStatistics:
         return sum(1 for concept in concepts if self.frequency(concept)) / len(concepts)
 
     def unknown_nouns(self, concepts: tuple[Concept, ...]) -> list[str]:
-        """Nouns of the question that no text contains (and the thesaurus does not know)."""
+        """Chinese nouns of the question that no text contains (and the thesaurus does not know).
+
+        English words are left out: without a part-of-speech tagger for them, most would be
+        ordinary words ("place", "required") that the documents word differently.
+        """
         return [concept.terms[0] for concept in concepts
-                if concept.noun and len(concept.terms) == 1 and not self.frequency(concept)]
+                if concept.noun and len(concept.terms) == 1 and not concept.terms[0].isascii()
+                and len(concept.terms[0]) > 1 and not self._known_in_part(concept.terms[0])]
+
+    def _known_in_part(self, word: str) -> bool:
+        """The word, or a two-character-or-longer word inside it ("保密" in "保密制度"), occurs."""
+        parts = {part for part in jieba.lcut_for_search(word) if len(part) > 1} | {word}
+        return any(self.frequency(Concept((part,), noun=True)) for part in parts)

@@ -64,6 +64,30 @@ def test_a_question_about_the_missing_part_says_so_and_names_the_gap(base):
     assert answer.related and answer.citations == []
 
 
+@pytest.mark.parametrize("question", ["外包坐席的接通率要达到多少?", "外包合同一般签几年?",
+                                      "What percentage of calls must the vendor answer?"])
+def test_a_question_asking_for_a_figure_the_documents_do_not_give_is_not_covered(base, question):
+    answer = answer_question(base, question)
+    assert not answer.covered and answer.citations == [] and answer.related
+    assert answer.answer.startswith("已加载的文档未涉及该问题") and "具体数值" in answer.answer
+
+
+def test_a_figure_the_documents_give_is_answered(base):
+    answer = answer_question(base, "外包管理的组织结构分几个层级?")
+    assert answer.covered and cited(answer)[0] == "5.2.1" and "三个层级" in answer.answer
+
+
+def test_an_answer_says_which_words_of_the_question_no_document_contains(base):
+    answer = answer_question(base, "外包商服务不达标,违约金一般怎么约定?")
+    assert "没有出现「违约金」" in answer.answer and "未必直接回答" in answer.answer
+    assert "没有出现" not in answer_question(base, "外包场地有什么要求?").answer
+
+
+def test_a_colloquial_definition_question_is_answered_from_the_term_entry(base):
+    answer = answer_question(base, "服务目录是个什么东西?")
+    assert answer.covered and cited(answer)[0] == "2.4"
+
+
 def test_follow_up_is_read_in_the_light_of_the_previous_question(base):
     assert contextual_query("那场地呢?", ["外包坐席人员有什么要求?"]) == "场地 有什么要求?"
     answer = answer_question(base, "那场地呢?", history=["外包坐席人员有什么要求?"])
@@ -81,14 +105,16 @@ def test_mixed_language_and_emoji_are_answered(base):
     assert cited(answer_question(base, "外包 site 要求有哪些?🙂"))[0] == "4.3"
 
 
-def test_evaluation_meets_the_quality_floors_on_the_golden_set(base):
+@pytest.mark.parametrize("name", ["golden_qa.jsonl", "holdout_qa.jsonl"])
+def test_evaluation_meets_the_quality_floors(base, name):
+    """Our golden set, and a set written apart from the code and not used to tune it."""
     rows = [json.loads(line) for line in
-            (ROOT / "tests" / "data" / "golden_qa.jsonl").read_text(encoding="utf-8").splitlines()]
+            (ROOT / "tests" / "data" / name).read_text(encoding="utf-8").splitlines()]
     report = evaluate(base, rows)
-    assert report["recall_at_1"] >= 0.90
-    assert report["recall_at_3"] >= 0.97  # the issue asks 0.98: see the README
+    assert report["recall_at_1"] >= 0.90 and report["recall_at_3"] >= 0.98
     assert report["quote_exactness"] == 1.0
     assert report["in_scope_acceptance"] >= 0.95 and report["off_topic_refusal"] >= 0.9
+    assert report["uncovered"] >= 10 and report["uncovered_recognition"] >= 0.5
 
 
 def test_ask_cli_json_and_jsonl(built_data_dir):
