@@ -6,7 +6,7 @@ import streamlit as st
 
 from pages._resources import current_documents, knowledge_base
 from pages._scope_ui import scope_checker
-from scoring.element_drafts import DraftStore
+from scoring.element_drafts import DraftStore, SavedDraft
 from scoring.elements.model import ElementError, ElementModel, Plan
 from scoring.elements.report import comparison_table, plan_counts, requirement_changes
 from scoring.elements.services import check_scope, editor_frame, indicator_options, rebase
@@ -83,6 +83,41 @@ def open_draft() -> None:
     state["elements_draft_id"] = draft.id
     state["elements_title"] = draft.title
     state["elements_message"] = f"已打开草稿「{draft.title}」。"
+
+
+def ask_to_delete() -> None:
+    """The first step of 删除: remember which draft; the page asks to confirm."""
+    st.session_state["elements_deleting"] = st.session_state.get("elements_draft_pick")
+
+
+def confirm_delete(saved: dict[int, SavedDraft]) -> None:
+    """Name the draft 删除 was clicked for, with 确认删除 and 取消."""
+    deleting = st.session_state.get("elements_deleting")
+    if deleting not in saved:
+        return
+    st.warning(f"确定删除草稿「{saved[deleting].title}」?删除后无法恢复。")
+    yes, no, _ = st.columns([1, 1, 4])
+    yes.button("确认删除", key="elements_draft_delete_yes", type="primary", on_click=delete_draft,
+               args=(deleting, saved[deleting].title))
+    no.button("取消", key="elements_draft_delete_no",
+              on_click=lambda: st.session_state.pop("elements_deleting", None))
+
+
+def delete_draft(draft_id: int, title: str) -> None:
+    """Delete a saved draft; the choices on the page stay (saving again makes a new draft)."""
+    state = st.session_state
+    state.pop("elements_deleting", None)
+    try:
+        draft_store().delete(draft_id)
+    except ElementError as error:
+        state["elements_problem"] = str(error)
+        return
+    was_open = state.get("elements_draft_id") == draft_id
+    for key in ("elements_draft_pick", "elements_draft_id"):
+        if state.get(key) == draft_id:
+            state[key] = None
+    state["elements_message"] = f"已删除草稿「{title}」。" + (
+        "页面上的内容仍保留,再次保存将另存为一份新的草稿。" if was_open else "")
 
 
 def new_draft() -> None:

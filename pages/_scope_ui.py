@@ -6,10 +6,16 @@ import streamlit as st
 from pandas.io.formats.style import Styler
 
 from pages._resources import current_documents, knowledge_base, plain
-from scoring.assessments import AssessmentStore
+from scoring.assessments import AssessmentStore, SavedAssessment
 from scoring.catalogue import VERDICT_LABELS
 from scoring.function_list import FunctionListError, prepare, read_upload, split_lines
-from scoring.governance import ANSWER_LABELS, Answer, ChecklistItem, load_checklist
+from scoring.governance import (
+    ANSWER_LABELS,
+    Answer,
+    AssessmentError,
+    ChecklistItem,
+    load_checklist,
+)
 from scoring.report import VERDICT_COLORS, verdict_table
 from scoring.scope import ScopeChecker, ScopeVerdict
 from scoring.standard import Standard
@@ -102,6 +108,41 @@ def open_saved() -> None:
         saved = assessment_store().load(chosen)
         load_into_session(saved.title, saved.answers, saved.id, saved.functions)
         st.session_state["assessment_message"] = f"已打开自评「{saved.title}」,可以继续填写。"
+
+
+def ask_to_delete() -> None:
+    """The first step of 删除: remember which assessment; the page asks to confirm."""
+    st.session_state["assessment_deleting"] = st.session_state.get("assessment_pick")
+
+
+def confirm_delete(saved: dict[int, SavedAssessment]) -> None:
+    """Name the assessment 删除 was clicked for, with 确认删除 and 取消."""
+    deleting = st.session_state.get("assessment_deleting")
+    if deleting not in saved:
+        return
+    st.warning(f"确定删除自评「{saved[deleting].title}」?删除后无法恢复。")
+    yes, no, _ = st.columns([1, 1, 4])
+    yes.button("确认删除", key="assessment_delete_yes", type="primary", on_click=delete_saved,
+               args=(deleting, saved[deleting].title))
+    no.button("取消", key="assessment_delete_no",
+              on_click=lambda: st.session_state.pop("assessment_deleting", None))
+
+
+def delete_saved(assessment_id: int, title: str) -> None:
+    """Delete a saved assessment; the answers on the page stay (saving again makes a new one)."""
+    state = st.session_state
+    state.pop("assessment_deleting", None)
+    try:
+        assessment_store().delete(assessment_id)
+    except AssessmentError as error:
+        state["assessment_problem"] = str(error)
+        return
+    was_open = state.get("assessment_id") == assessment_id
+    for key in ("assessment_pick", "assessment_compare", "assessment_id"):
+        if state.get(key) == assessment_id:
+            state[key] = None
+    state["assessment_message"] = f"已删除自评「{title}」。" + (
+        "页面上的回答仍保留,再次保存将另存为一份新的自评。" if was_open else "")
 
 
 def checklist_widgets() -> None:

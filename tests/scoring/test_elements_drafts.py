@@ -74,3 +74,31 @@ def test_nothing_saved_yet(store, data_dir):
     assert store.saved() == [] and not (data_dir / DB_FILE).exists()
     with pytest.raises(ElementError, match="没有编号为 1 的草稿"):
         store.load(1)
+
+
+def item_rows(data_dir) -> list[tuple]:
+    with closing(sqlite3.connect(data_dir / DB_FILE)) as db:
+        return db.execute("SELECT draft_id, position, name FROM service_item"
+                          " ORDER BY draft_id, position").fetchall()
+
+
+def test_deleting_removes_the_draft_and_its_items_and_leaves_the_others(store, data_dir):
+    kept = store.save("一", MIX, ITEMS)
+    deleted = store.save("二", MIX, ITEMS[:2])
+    store.delete(deleted)
+    assert [draft.id for draft in store.saved()] == [kept]
+    assert [draft_id for draft_id, _, _ in item_rows(data_dir)] == [kept] * len(ITEMS)
+    assert store.load(kept).items == ITEMS
+    with pytest.raises(ElementError, match=f"没有编号为 {deleted} 的草稿"):
+        store.load(deleted)
+
+
+def test_deleting_an_unknown_draft_says_so_and_changes_nothing(store, data_dir):
+    with pytest.raises(ElementError, match="^没有编号为 7 的草稿。$"):
+        store.delete(7)
+    assert not (data_dir / DB_FILE).exists()
+    store.save("原方案", MIX, ITEMS)
+    before = rows(data_dir)
+    with pytest.raises(ElementError, match="^没有编号为 7 的草稿。$"):
+        store.delete(7)
+    assert rows(data_dir) == before

@@ -89,3 +89,31 @@ def test_opening_an_unknown_assessment_says_so(store):
     store.save("自评", DRAFT)
     with pytest.raises(AssessmentError, match="没有编号为 7 的自评"):
         store.save("自评", DRAFT, assessment_id=7)
+
+
+def answer_rows(data_dir) -> list[tuple]:
+    with closing(sqlite3.connect(data_dir / DB_FILE)) as db:
+        return db.execute("SELECT assessment_id, item_id FROM answer ORDER BY assessment_id, item_id"
+                          ).fetchall()
+
+
+def test_deleting_removes_the_assessment_and_its_answers_and_leaves_the_others(store, data_dir):
+    kept = store.save("一季度", DRAFT)
+    deleted = store.save("二季度", DRAFT)
+    store.delete(deleted)
+    assert [item.id for item in store.saved()] == [kept]
+    assert {assessment_id for assessment_id, _ in answer_rows(data_dir)} == {kept}
+    assert store.load(kept).answers == DRAFT
+    with pytest.raises(AssessmentError, match=f"没有编号为 {deleted} 的自评"):
+        store.load(deleted)
+
+
+def test_deleting_an_unknown_assessment_says_so_and_changes_nothing(store, data_dir):
+    with pytest.raises(AssessmentError, match="^没有编号为 7 的自评。$"):
+        store.delete(7)
+    assert not (data_dir / DB_FILE).exists()
+    saved_id = store.save("自评", DRAFT)
+    before = answer_rows(data_dir)
+    with pytest.raises(AssessmentError, match="^没有编号为 7 的自评。$"):
+        store.delete(7)
+    assert answer_rows(data_dir) == before and [item.id for item in store.saved()] == [saved_id]

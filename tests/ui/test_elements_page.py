@@ -146,3 +146,28 @@ def test_exports_are_offered_for_a_valid_catalogue(app_test):
     at = elements_page(app_test)
     buttons = {button.proto.label: button.proto.disabled for button in at.get("download_button")}
     assert buttons == {"下载 Excel": False, "下载服务目录 CSV": False, "下载 Markdown": False}
+
+
+def test_the_open_draft_is_deleted_after_confirmation_and_the_page_keeps_its_choices(
+        app_test, data_dir):
+    at = save(choose(elements_page(app_test, data_dir=data_dir), "人员", "系统"), "人员与系统")
+    at = save(at.button(key="elements_draft_new").click().run(), "仅人员")
+    assert {row[0] for row in saved(data_dir)} == {"人员与系统", "仅人员"}
+
+    options = at.selectbox(key="elements_draft_pick").options
+    at.selectbox(key="elements_draft_pick").select_index(
+        next(i for i, label in enumerate(options) if label.startswith("仅人员(")))
+    at = at.button(key="elements_draft_open").click().run()
+    at = at.button(key="elements_draft_delete").click().run()
+    assert any(w.value == "确定删除草稿「仅人员」?删除后无法恢复。" for w in at.warning)
+    at = at.button(key="elements_draft_delete_yes").click().run()
+    assert not at.exception
+    assert at.success[0].value == ("已删除草稿「仅人员」。"
+                                   "页面上的内容仍保留,再次保存将另存为一份新的草稿。")
+    assert {row[0] for row in saved(data_dir)} == {"人员与系统"}
+    assert [label.split("(")[0] for label in at.selectbox(key="elements_draft_pick").options] \
+        == ["人员与系统"]
+    assert at.multiselect(key="elements_pick").value == ["人员"]
+    assert at.text_input(key="elements_title").value == "仅人员"
+    at = save(at, "仅人员(重存)")  # a new draft; the other one is not overwritten
+    assert {row[0] for row in saved(data_dir)} == {"人员与系统", "仅人员(重存)"}

@@ -189,3 +189,37 @@ def test_a_refused_list_clears_the_previous_verdicts(app_test):
     assert has_table(at, "职能", "判定")
     at = check(at, "\n".join(f"职能{n}" for n in range(1000)))
     assert "分批检查" in at.error[0].value and not has_table(at, "职能", "判定")
+
+
+def pick_saved(at: AppTest, title: str) -> AppTest:
+    """Choose the saved assessment with this title in 打开已保存的自评."""
+    options = at.selectbox(key="assessment_pick").options
+    return at.selectbox(key="assessment_pick").select_index(
+        next(i for i, label in enumerate(options) if label.startswith(f"{title}(")))
+
+
+def test_a_saved_assessment_is_deleted_only_after_confirmation(app_test, data_dir):
+    at = save(answer(scope_page(app_test, data_dir=data_dir),
+                     {"p1_customer_information": ("not_met", "")}, title="上次"))
+    at = at.button(key="assessment_new").click().run()
+    at = save(answer(at, {"p1_customer_information": ("met", "保密协议")}, title="本次"))
+    assert saved_titles(data_dir) == ["上次", "本次"]
+
+    at = pick_saved(at, "上次").run()
+    at = at.button(key="assessment_delete").click().run()
+    assert any(w.value == "确定删除自评「上次」?删除后无法恢复。" for w in at.warning)
+    at = at.button(key="assessment_delete_no").click().run()  # 取消: nothing happens
+    assert saved_titles(data_dir) == ["上次", "本次"]
+    assert not any("确定删除" in w.value for w in at.warning)
+
+    at = at.button(key="assessment_delete").click().run()
+    at = at.button(key="assessment_delete_yes").click().run()
+    assert not at.exception
+    assert at.success[0].value == "已删除自评「上次」。"
+    assert saved_titles(data_dir) == ["本次"]
+    assert [label.split("(")[0] for label in at.selectbox(key="assessment_pick").options] == ["本次"]
+    # the assessment being filled in is untouched and still saves into the same record
+    assert at.radio(key="answer_p1_customer_information").value == "met"
+    assert at.text_input(key="assessment_title").value == "本次"
+    at = save(answer(at, {"p2_sales_compliance": ("met", "")}))
+    assert saved_titles(data_dir) == ["本次"]

@@ -1,0 +1,99 @@
+"""Saved records: titled rows with detail rows in an SQLite file; every change is all or nothing."""
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import closing, contextmanager
+from datetime import datetime
+from pathlib import Path
+from typing import ClassVar, Generic, TypeVar
+
+MAX_TITLE_CHARS = 100
+Record = TypeVar("Record")
+
+
+class SavedRecordStore(Generic[Record]):
+    """Records in ``data_dir/<db_file>``: one row of ``table`` each, detail rows deleted with it.
+
+    A subclass names its file, schema, head table, noun (自评, 草稿) and error class, and reads
+    one record in ``_read``; its ``save`` checks its own input and hands the rows to ``_write``.
+    """
+
+    db_file: ClassVar[str]
+    schema: ClassVar[str]
+    table: ClassVar[str]
+    noun: ClassVar[str]
+    error: ClassVar[type[Exception]]
+
+    def __init__(self, data_dir: Path):
+        self.path = Path(data_dir) / self.db_file
+
+    def saved(self) -> list[Record]:
+        """Every saved record, most recently saved first."""
+        if not self.path.exists():
+            return []
+        with self._connection() as db:
+            ids = [row[0] for row in db.execute(
+                f"SELECT id FROM {self.table} ORDER BY updated_at DESC, id DESC")]
+            return [self._read(db, record_id) for record_id in ids]
+
+    def load(self, record_id: int) -> Record:
+        if not self.path.exists():
+            raise self._missing(record_id)
+        with self._connection() as db:
+            return self._read(db, record_id)
+
+    def delete(self, record_id: int) -> None:
+        """Remove a record and (by cascade) its detail rows in one transaction."""
+        if not self.path.exists():
+            raise self._missing(record_id)
+        with self._connection() as db, db:  # the inner `with db` commits, or rolls back on error
+            if db.execute(f"DELETE FROM {self.table} WHERE id = ?", (record_id,)).rowcount == 0:
+                raise self._missing(record_id)
+
+    def _title(self, title: str) -> str:
+        """The title with runs of whitespace made single spaces; refused if empty or too long."""
+        title = " ".join(title.split())
+        if not title:
+            raise self.error(f"{self.noun}未保存:请填写{self.noun}名称。")
+        if len(title) > MAX_TITLE_CHARS:
+            raise self.error(f"{self.noun}未保存:名称超过 {MAX_TITLE_CHARS} 字。")
+        return title
+
+    def _write(self, record_id: int | None, head_values: Mapping[str, object],
+               write_details: Callable[[sqlite3.Connection, int], None],
+               now: datetime | None) -> int:
+        """Insert (no id) or update the head row, then let ``write_details`` replace the detail
+        rows, all in one transaction; returns the record's id."""
+        stamp = (now or datetime.now()).isoformat(timespec="seconds")
+        columns, values = list(head_values), list(head_values.values())
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        with self._connection() as db, db:  # the inner `with db` commits, or rolls back on error
+            if record_id is None:
+                record_id = db.execute(
+                    f"INSERT INTO {self.table} ({', '.join(columns)}, created_at, updated_at)"
+                    f" VALUES ({', '.join('?' * (len(columns) + 2))})",
+                    (*values, stamp, stamp)).lastrowid
+            else:
+                assignments = ", ".join(f"{column} = ?" for column in columns)
+                cursor = db.execute(
+                    f"UPDATE {self.table} SET {assignments}, updated_at = ? WHERE id = ?",
+                    (*values, stamp, record_id))
+                if cursor.rowcount == 0:
+                    raise self.error(f"{self.noun}未保存:没有编号为 {record_id} 的{self.noun}。")
+            write_details(db, record_id)
+        return record_id
+
+    def _missing(self, record_id: int) -> Exception:
+        return self.error(f"没有编号为 {record_id} 的{self.noun}。")
+
+    @contextmanager
+    def _connection(self) -> Iterator[sqlite3.Connection]:
+        with closing(sqlite3.connect(self.path, timeout=10)) as db:
+            db.execute("PRAGMA foreign_keys = ON")
+            db.executescript(self.schema)
+            yield db
+
+    def _read(self, db: sqlite3.Connection, record_id: int) -> Record:
+        """One record with its detail rows; raises ``self._missing(record_id)`` if there is none."""
+        raise NotImplementedError
