@@ -5,6 +5,7 @@ import datetime as dt
 import hashlib
 import re
 import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -107,12 +108,23 @@ def _sha256(file: Path | bytes) -> str:
 
 
 class SlaStore:
-    """One DuckDB file; each operation uses its own cursor (safe across Streamlit sessions)."""
+    """One DuckDB file; each operation uses its own cursor (safe across Streamlit sessions).
+
+    DuckDB lets one process at a time open the file. So that the command line can import while
+    the app is running, the connection is closed once no operation has used it for
+    ``IDLE_CLOSE_S`` seconds, and opening waits up to ``LOCK_WAIT_S`` seconds for the other
+    process to let go.
+    """
+
+    IDLE_CLOSE_S = 2.0
+    LOCK_WAIT_S = 30.0
 
     def __init__(self, path: Path, max_upload_bytes: int | None = None):
         self.path = Path(path)
         self.max_upload_bytes = max_upload_bytes
         self._connection: duckdb.DuckDBPyConnection | None = None
+        self._users = 0
+        self._idle_timer: threading.Timer | None = None
         self._lock = threading.Lock()
 
     @classmethod
@@ -122,29 +134,61 @@ class SlaStore:
 
     @contextmanager
     def cursor(self) -> Iterator[duckdb.DuckDBPyConnection]:
-        """A cursor of the shared connection, opened (and the schema made) on first use."""
+        """A cursor of the shared connection, opened (and the schema made) when needed."""
         with self._lock:
+            if self._idle_timer is not None:
+                self._idle_timer.cancel()
+                self._idle_timer = None
             if self._connection is None:
-                self.path.parent.mkdir(parents=True, exist_ok=True)
-                try:
-                    self._connection = duckdb.connect(str(self.path))
-                except duckdb.Error as error:
-                    raise SlaInputError(f"无法打开 SLA 数据库 {self.path}(可能正被另一个程序占用):"
-                                        f"{str(error).splitlines()[0]}") from None
-                self._connection.execute(SCHEMA)
-        cursor = self._connection.cursor()
+                self._connection = self._connect()
+            self._users += 1
+            cursor = self._connection.cursor()
         cursor.execute("SET enable_progress_bar = false")  # the CLI's stdout is for results
         try:
             yield cursor
         finally:
             cursor.close()
+            with self._lock:
+                self._users -= 1
+                if self._users == 0:
+                    self._idle_timer = threading.Timer(self.IDLE_CLOSE_S, self._close_if_idle)
+                    self._idle_timer.daemon = True
+                    self._idle_timer.start()
+
+    def _connect(self) -> duckdb.DuckDBPyConnection:
+        """Open the file, waiting while another process holds it; make the schema."""
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        deadline = time.monotonic() + self.LOCK_WAIT_S
+        while True:
+            try:
+                connection = duckdb.connect(str(self.path))
+                break
+            except duckdb.Error as error:
+                if "lock" not in str(error).lower() or time.monotonic() >= deadline:
+                    raise SlaInputError(
+                        f"无法打开 SLA 数据库 {self.path}(可能正被另一个程序占用,"
+                        f"已等待 {self.LOCK_WAIT_S:.0f} 秒):{str(error).splitlines()[0]}") from None
+                time.sleep(0.2)
+        connection.execute(SCHEMA)
+        return connection
+
+    def _close_if_idle(self) -> None:
+        with self._lock:
+            if self._users == 0:
+                self._close()
 
     def close(self) -> None:
-        """Close the connection (tests and the command line)."""
+        """Close the connection now (tests and the command line)."""
         with self._lock:
-            if self._connection is not None:
-                self._connection.close()
-                self._connection = None
+            self._close()
+
+    def _close(self) -> None:
+        if self._idle_timer is not None:
+            self._idle_timer.cancel()
+            self._idle_timer = None
+        if self._connection is not None:
+            self._connection.close()
+            self._connection = None
 
     def query(self, sql: str, parameters: list | None = None) -> pd.DataFrame:
         """A query's result as a DataFrame."""

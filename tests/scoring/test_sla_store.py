@@ -2,6 +2,7 @@
 import os
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pandas as pd
@@ -154,3 +155,44 @@ def test_import_command_stores_into_the_data_directory(data_dir):
     store = SlaStore(data_dir / DATABASE_FILE)
     assert store.counts()["calls"] == 7
     store.close()
+
+
+def import_command(data_dir: Path, file: Path) -> subprocess.Popen:
+    env = {**os.environ, "CSC_DATA_DIR": str(data_dir)}
+    return subprocess.Popen([sys.executable, "-m", "scoring.sla", "import", str(file)], cwd=ROOT,
+                            env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+
+
+def test_the_command_line_imports_while_the_app_holds_the_store(data_dir):
+    """The app's store lets go of the file when idle; an import waits for it meanwhile."""
+    app = SlaStore(data_dir / DATABASE_FILE)
+    app.IDLE_CLOSE_S = 0.3
+    try:
+        assert app.counts()["calls"] == 0
+        with app.cursor() as cursor:  # the app busy while the import starts
+            command = import_command(data_dir, DATA / "calls_small.csv")
+            cursor.execute("SELECT count(*) FROM calls").fetchall()
+            time.sleep(1.0)
+        out, err = command.communicate(timeout=120)
+        assert command.returncode == 0, err
+        assert "新增 7 条" in out
+        assert app.counts()["calls"] == 7  # the app reopens the file and sees the import
+    finally:
+        app.close()
+
+
+def test_a_store_held_by_another_process_too_long_gives_a_chinese_message(data_dir):
+    path = data_dir / DATABASE_FILE
+    SlaStore(path).close()
+    holder = subprocess.Popen([sys.executable, "-c", "import duckdb, sys, time; "
+                               f"c = duckdb.connect({str(path)!r}); print('held', flush=True); "
+                               "time.sleep(30)"], stdout=subprocess.PIPE, text=True)
+    try:
+        assert holder.stdout.readline().strip() == "held"
+        store = SlaStore(path)
+        store.LOCK_WAIT_S = 0.5
+        with pytest.raises(SlaInputError, match="可能正被另一个程序占用"):
+            store.counts()
+    finally:
+        holder.kill()
+        holder.communicate()
