@@ -44,7 +44,7 @@ def question_concepts(text: str) -> tuple[Concept, ...]:
     """The thesaurus groups a question mentions, then its other content words, in order."""
     learn_synonym_terms()
     lowered = text.lower()
-    mentioned = mentioned_synonym_terms(lowered)
+    mentioned = mentioned_synonym_terms(text)
     concepts = [Concept(group, noun=True) for group in synonym_groups()
                 if any(term in mentioned for term in group)]
     for pair in jieba.posseg.cut(lowered):

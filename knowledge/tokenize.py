@@ -45,21 +45,33 @@ def synonym_groups() -> tuple[tuple[str, ...], ...]:
     return tuple(tuple(term.lower() for term in group) for group in groups)
 
 
+@lru_cache(maxsize=1)
+def _acronyms_that_are_words() -> dict[str, str]:
+    """Thesaurus acronyms that are also common English words ("IT" and "it"), as written."""
+    groups = tomllib.loads(SYNONYMS_FILE.read_text(encoding="utf-8"))["groups"]
+    return {term.lower(): term for group in groups for term in group
+            if term.isascii() and term.isupper() and term.lower() in stopwords()}
+
+
 def _mentions(text: str, term: str) -> bool:
+    """Whether the text mentions a (lower-case) thesaurus term; English as whole words, and an
+    acronym that is also an English word only as written ("IT", not "it")."""
     if term.isascii():
-        return re.search(rf"(?<![a-z]){re.escape(term)}(?![a-z])", text) is not None
-    return term in text
+        written = _acronyms_that_are_words().get(term)
+        if written:
+            return re.search(rf"(?<![A-Za-z]){written}(?![A-Za-z])", text) is not None
+        return re.search(rf"(?<![a-z]){re.escape(term)}(?![a-z])", text.lower()) is not None
+    return term in text.lower()
 
 
 def mentioned_synonym_terms(text: str) -> list[str]:
     """The thesaurus terms that occur in the text."""
-    lowered = text.lower()
-    return [term for group in synonym_groups() for term in group if _mentions(lowered, term)]
+    return [term for group in synonym_groups() for term in group if _mentions(text, term)]
 
 
 def expand_query(query: str) -> str:
     """The query plus the document term (first of its group) of every synonym group it mentions."""
     lowered = query.lower()
     extra = [group[0] for group in synonym_groups()
-             if group[0] not in lowered and any(_mentions(lowered, term) for term in group)]
+             if group[0] not in lowered and any(_mentions(query, term) for term in group)]
     return " ".join([query, *extra])

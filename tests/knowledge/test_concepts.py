@@ -52,3 +52,8 @@ def test_unknown_nouns_are_those_no_document_contains(statistics):
     # a compound of known words ("保密" + "制度") is not unknown, nor are English words
     assert statistics.unknown_nouns(question_concepts("外包保密制度是必须要有的吗?")) == []
     assert statistics.unknown_nouns(question_concepts("What penalty applies?")) == []
+
+
+def test_an_acronym_that_is_an_english_word_counts_only_as_written():
+    assert "信息科技" in firsts("IT系统能外包吗?")
+    assert "信息科技" not in firsts("Can we outsource it to a vendor?")
