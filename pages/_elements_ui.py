@@ -4,7 +4,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from pages._resources import current_documents, knowledge_base
+from pages._resources import confirm_deletion, current_documents, knowledge_base, plain
 from pages._scope_ui import scope_checker
 from scoring.element_drafts import DraftStore, SavedDraft
 from scoring.elements.model import ElementError, ElementModel, Plan
@@ -82,7 +82,7 @@ def open_draft() -> None:
     state["elements_version"] = state.get("elements_version", 0) + 1
     state["elements_draft_id"] = draft.id
     state["elements_title"] = draft.title
-    state["elements_message"] = f"已打开草稿「{draft.title}」。"
+    state["elements_message"] = f"已打开草稿「{plain(draft.title)}」。"
 
 
 def ask_to_delete() -> None:
@@ -91,16 +91,8 @@ def ask_to_delete() -> None:
 
 
 def confirm_delete(saved: dict[int, SavedDraft]) -> None:
-    """Name the draft 删除 was clicked for, with 确认删除 and 取消."""
-    deleting = st.session_state.get("elements_deleting")
-    if deleting not in saved:
-        return
-    st.warning(f"确定删除草稿「{saved[deleting].title}」?删除后无法恢复。")
-    yes, no, _ = st.columns([1, 1, 4])
-    yes.button("确认删除", key="elements_draft_delete_yes", type="primary", on_click=delete_draft,
-               args=(deleting, saved[deleting].title))
-    no.button("取消", key="elements_draft_delete_no",
-              on_click=lambda: st.session_state.pop("elements_deleting", None))
+    confirm_deletion("草稿", "elements_deleting", {i: record.title for i, record in saved.items()},
+                     delete_draft, key="elements_draft_delete")
 
 
 def delete_draft(draft_id: int, title: str) -> None:
@@ -116,7 +108,7 @@ def delete_draft(draft_id: int, title: str) -> None:
     for key in ("elements_draft_pick", "elements_draft_id"):
         if state.get(key) == draft_id:
             state[key] = None
-    state["elements_message"] = f"已删除草稿「{title}」。" + (
+    state["elements_message"] = f"已删除草稿「{plain(title)}」。" + (
         "页面上的内容仍保留,再次保存将另存为一份新的草稿。" if was_open else "")
 
 

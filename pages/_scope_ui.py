@@ -5,7 +5,7 @@ import pandas as pd
 import streamlit as st
 from pandas.io.formats.style import Styler
 
-from pages._resources import current_documents, knowledge_base, plain
+from pages._resources import confirm_deletion, current_documents, knowledge_base, plain
 from scoring.assessments import AssessmentStore, SavedAssessment
 from scoring.catalogue import VERDICT_LABELS
 from scoring.function_list import FunctionListError, prepare, read_upload, split_lines
@@ -107,7 +107,7 @@ def open_saved() -> None:
     if chosen is not None:
         saved = assessment_store().load(chosen)
         load_into_session(saved.title, saved.answers, saved.id, saved.functions)
-        st.session_state["assessment_message"] = f"已打开自评「{saved.title}」,可以继续填写。"
+        st.session_state["assessment_message"] = f"已打开自评「{plain(saved.title)}」,可以继续填写。"
 
 
 def ask_to_delete() -> None:
@@ -116,16 +116,8 @@ def ask_to_delete() -> None:
 
 
 def confirm_delete(saved: dict[int, SavedAssessment]) -> None:
-    """Name the assessment 删除 was clicked for, with 确认删除 and 取消."""
-    deleting = st.session_state.get("assessment_deleting")
-    if deleting not in saved:
-        return
-    st.warning(f"确定删除自评「{saved[deleting].title}」?删除后无法恢复。")
-    yes, no, _ = st.columns([1, 1, 4])
-    yes.button("确认删除", key="assessment_delete_yes", type="primary", on_click=delete_saved,
-               args=(deleting, saved[deleting].title))
-    no.button("取消", key="assessment_delete_no",
-              on_click=lambda: st.session_state.pop("assessment_deleting", None))
+    confirm_deletion("自评", "assessment_deleting", {i: record.title for i, record in saved.items()},
+                     delete_saved, key="assessment_delete")
 
 
 def delete_saved(assessment_id: int, title: str) -> None:
@@ -141,7 +133,7 @@ def delete_saved(assessment_id: int, title: str) -> None:
     for key in ("assessment_pick", "assessment_compare", "assessment_id"):
         if state.get(key) == assessment_id:
             state[key] = None
-    state["assessment_message"] = f"已删除自评「{title}」。" + (
+    state["assessment_message"] = f"已删除自评「{plain(title)}」。" + (
         "页面上的回答仍保留,再次保存将另存为一份新的自评。" if was_open else "")
 
 

@@ -117,7 +117,7 @@ with tabs[4]:
             state["elements_draft_id"] = store.save(state.get("elements_title", ""),
                                                     plan.combination, items,
                                                     state.get("elements_draft_id"))
-            state["elements_message"] = f"草稿「{state['elements_title'].strip()}」已保存。"
+            state["elements_message"] = f"草稿「{plain(state['elements_title'].strip())}」已保存。"
             st.rerun()
         except ElementError as error:
             st.error(str(error))

@@ -104,6 +104,12 @@ def test_absurd_or_empty_targets_block_saving_and_export(app_test, data_dir):
     assert all(button.proto.disabled for button in at.get("download_button"))
 
 
+def test_a_draft_title_is_shown_as_text_not_markdown(app_test, data_dir):
+    at = save(choose(elements_page(app_test, data_dir=data_dir), "人员"), "**粗体** [链接](http://x)")
+    assert at.success[0].value == r"草稿「\*\*粗体\*\* \[链接\]\(http://x\)」已保存。"
+    assert saved(data_dir)[0][0] == "**粗体** [链接](http://x)"
+
+
 def test_a_draft_saves_and_reopens_with_its_edits(app_test, data_dir):
     at = choose(elements_page(app_test, data_dir=data_dir), "人员", "系统", others="知识库维护")
     at = edit_catalogue(at, {0: {"目标值": 90, "服务内容": "7×24 小时"}})
