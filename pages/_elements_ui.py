@@ -135,7 +135,7 @@ def comparison(model: ElementModel) -> None:
                 plans.append(None)
                 continue
             plans.append(plan)
-            st.caption(f"组合 {side}:{plan.combination.label}")
+            st.caption(f"组合 {side}:{plain(plan.combination.label)}")
             for metric, (name, count) in zip(st.columns(4), plan_counts(plan).items()):
                 metric.metric(name, count)
     if None in plans:

@@ -35,7 +35,7 @@ with detail:
     st.subheader(clause.heading)
     st.caption(" › ".join(clause.path) + f" · 原文第 {clause.position} 行")
     if clause.english:
-        st.caption(f"英文术语:{clause.english}")
+        st.caption(f"英文术语:{plain(clause.english)}")
     for flag in clause.flags:
         st.badge(FLAG_LABELS.get(flag, flag), color=FLAG_BADGE_COLORS.get(flag, "gray"))
     if clause.text:

@@ -81,7 +81,7 @@ with tabs[2]:
                      hide_index=True, key="elements_scope_table")
 
 if bad := prohibited(verdicts):
-    alerts.error(f"有 {len(bad)} 项不得外包:" + "、".join(v.function for v in bad)
+    alerts.error(f"有 {len(bad)} 项不得外包:" + "、".join(plain(v.function) for v in bad)
                  + "。请从组合或服务目录中删除,或在「范围自检」页查看理由与条款原文。")
 
 with tabs[0]:
@@ -108,7 +108,7 @@ with tabs[4]:
     document = model.standard.document
     st.text_input("草稿名称", key="elements_title", placeholder="例如:2025 年人员与场所外包方案")
     if state.get("elements_draft_id") in saved:
-        st.caption(f"保存时更新已打开的草稿「{saved[state['elements_draft_id']].title}」;"
+        st.caption(f"保存时更新已打开的草稿「{plain(saved[state['elements_draft_id']].title)}」;"
                    "要另存一份,先点「新建」。")
     if st.button("保存草稿", key="elements_save", type="primary"):
         try:

@@ -55,7 +55,8 @@ with functions_tab:
             column.metric(f":{ui.BADGE_COLORS[verdict]}[{VERDICT_LABELS[verdict]}]", count)
         if counts["prohibited"]:
             st.error(f"有 {counts['prohibited']} 项职能不得外包:"
-                     + "、".join(item.function for item in verdicts if item.verdict == "prohibited"))
+                     + "、".join(plain(item.function) for item in verdicts
+                                if item.verdict == "prohibited"))
         st.dataframe(ui.styled_verdicts(verdicts), hide_index=True, key="scope_table",
                      column_config={"理由": st.column_config.TextColumn(width="large"),
                                     "依据条款": st.column_config.TextColumn(width="large")})
