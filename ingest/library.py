@@ -52,6 +52,7 @@ class DocumentLibrary:
         self.folder = Path(data_dir) / "documents"
         self.max_bytes = max_bytes
         self._written: list[Path] | None = None
+        self._parsed: dict[tuple, ParsedDocument] = {}
 
     # --- reading -------------------------------------------------------------------------
     def _state(self) -> dict:
@@ -95,8 +96,15 @@ class DocumentLibrary:
                 for entry in self.entries()]
 
     def parsed(self) -> list[ParsedDocument]:
-        return [parse_document(path.read_bytes(), info, self.max_bytes)
-                for info, path in self.current_files()]
+        """Every document in use, parsed; a file is parsed again only when it has changed."""
+        parsed = {}
+        for info, path in self.current_files():
+            stat = path.stat()
+            key = (info, str(path), stat.st_mtime_ns, stat.st_size)
+            parsed[key] = self._parsed.get(key) or parse_document(path.read_bytes(), info,
+                                                                   self.max_bytes)
+        self._parsed = parsed
+        return list(parsed.values())
 
     def preview(self, data: bytes, filename: str) -> ParsedDocument:
         """Parse an upload without storing anything (raises IngestError for bad files)."""

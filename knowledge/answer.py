@@ -6,7 +6,7 @@ question the loaded documents do not cover is answered with a plain "not covered
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import jieba
 import numpy as np
@@ -14,6 +14,7 @@ import numpy as np
 from knowledge.base import KnowledgeBase
 from knowledge.chunks import Chunk, sentences
 from knowledge.concepts import question_concepts
+from knowledge.references import ClauseReference, clause_references
 from knowledge.retrieval import Hit
 from knowledge.tokenize import expand_query, mentioned_synonym_terms
 
@@ -21,9 +22,13 @@ NOT_COVERED = "已加载的文档未涉及该问题。"
 OUT_OF_SCOPE = "这个问题超出了本助手的范围:我只依据已加载的文档回答客户服务中心服务外包管理方面的问题。"
 FOLLOW_UP_START = re.compile(r"^(那|那么|那如果|还有|另外|如果是|要是|and |what about |how about )",
                              re.IGNORECASE)
+# "能" that is not the end of a word such as 职能, 功能, 可能 ("哪些职能不能外包" asks no permission)
+CAN = r"(?<![职功技性智效体本潜才可产动赋])能"
 PERMISSION_QUESTION = re.compile(
-    r"能不能|能否|可不可以|可以.{0,12}吗|可否|是否可以|允许|能.{0,12}吗|\b(can|may|could)\b|allowed",
-    re.IGNORECASE)
+    rf"{CAN}不能|{CAN}否|可不可以|可以.{{0,12}}吗|可否|是否可以|允许|{CAN}.{{0,12}}吗|"
+    r"\b(can|may|could)\b|allowed", re.IGNORECASE)
+# a question asking which or what, to which "不可以" is no answer
+OPEN_QUESTION = re.compile(r"哪些|哪个|哪几|哪类|什么|\b(which|what)\b", re.IGNORECASE)
 PROHIBITION = re.compile(r"不应|不得|不宜|禁止|严禁|不能|不可")
 # a question asking for a figure (a count, a ratio, a period) is answered only by a text giving one
 QUANTITY_QUESTION = re.compile(
@@ -57,6 +62,7 @@ BEST_POSSIBLE_SCORE = 1.0 + RERANK_SENTENCE + RERANK_OVERLAP + RERANK_TITLE_OVER
 # A further clause is cited only when it shares nearly as much of the question's concepts as the
 # best one, or has a sentence closer to the question.
 SUPPORT_OVERLAP_SHARE = 0.75
+REFERRED_QUOTES = 6  # sentences quoted of a clause the question names by number
 
 
 class QuestionError(ValueError):
@@ -130,6 +136,8 @@ def contextual_query(question: str, history: list[str]) -> str:
     if not history or not is_follow_up(question):
         return question
     previous = history[-1]
+    for reference in clause_references(previous):  # "5.1.2条说了什么?" → "那5.1.3呢?"
+        previous = previous.replace(reference.written, " ")
     topic_words = set(mentioned_synonym_terms(previous))
     predicate = [word for word in jieba.lcut(previous)
                  if not any(word in term or term in word for term in topic_words)]
@@ -200,6 +208,11 @@ def answer_question(base: KnowledgeBase, question: str, history: list[str] | Non
     settings = base.settings
     question = validate(question, settings.question_max_chars)
     query = contextual_query(question, history or [])
+    references = clause_references(query)
+    if references:
+        referred = _answer_referred(base, question, query, references, doc_ids)
+        if referred is not None:
+            return referred
     hits = base.search(query, k=settings.retrieval_k, doc_ids=doc_ids)
     coverage = base.index().concepts.known_share(question_concepts(query))
     if not hits or coverage == 0:
@@ -223,6 +236,84 @@ def answer_question(base: KnowledgeBase, question: str, history: list[str] | Non
     return Answer(question, True, compose(question, citations, absent), citations)
 
 
+def _answer_referred(base: KnowledgeBase, question: str, query: str,
+                     references: list[ClauseReference], doc_ids: list[str] | None
+                     ) -> Answer | None:
+    """The answer to a question naming clauses ("5.1.2条说了什么", "第五章讲什么"): the named
+    clauses quoted whole; for a clause with sub-clauses, its outline and the sub-clauses closest
+    to the question. None when the question names no loaded clause by a mere dotted number."""
+    named, below, outlines = _referred(base, question, references, doc_ids)
+    if not named and not below:
+        explicit = [reference.written for reference in references if reference.explicit]
+        if not explicit:
+            return None
+        hits = base.search(query, k=base.settings.retrieval_k, doc_ids=doc_ids)
+        reason = f"已加载的文档中没有「{'」「'.join(explicit)}」。"
+        return _not_covered(base, question, _candidates(base, query, hits) if hits else [],
+                            reason=reason)
+    hits = [Hit(chunk, 1.0, None, None, None, None) for chunk in dict.fromkeys(named + below)]
+    candidates = {candidate.hit.chunk.chunk_id: candidate
+                  for candidate in _candidates(base, query, hits)}
+    rest = query
+    for reference in references:
+        rest = rest.replace(reference.written, " ")
+    concepts, statistics = question_concepts(rest), base.index().concepts
+    if not any(statistics.coverage(concepts, sentence) for chunk in named + below
+               for sentence in sentences(chunk.text)):
+        # "5.1.2条说了什么": nothing asked that tells its sentences apart, so quote it in order
+        candidates = {key: replace(candidate, sentences=[
+            (sentence, 0.0) for sentence in sentences(candidate.hit.chunk.text)])
+            for key, candidate in candidates.items()}
+    chosen = [candidates[chunk.chunk_id] for chunk in dict.fromkeys(named)]
+    chosen += sorted((candidates[chunk.chunk_id] for chunk in dict.fromkeys(below)
+                      if chunk not in named), key=lambda candidate: -candidate.score)
+    citations = [_citation(candidate, REFERRED_QUOTES) for candidate in chosen[:3]
+                 if candidate.sentences]
+    if not citations:
+        empty = [f"{_citation(candidate, 1).label} 在已加载的文本中只有标题,没有正文。"
+                 for candidate in chosen[:3]]
+        return _not_covered(base, question, chosen, reason="".join(empty))
+    return Answer(question, True, "\n".join(outlines + [compose(question, citations)]), citations)
+
+
+def _referred(base: KnowledgeBase, question: str, references: list[ClauseReference],
+              doc_ids: list[str] | None) -> tuple[list[Chunk], list[Chunk], list[str]]:
+    """The chunks of the named clauses, those of the clauses below them, and an outline line
+    for each named clause that has clauses below it. A question naming a document by its short
+    name ("外包细则第二条") looks only there."""
+    chunks = [chunk for chunk in base.index().chunks if not doc_ids or chunk.doc_id in doc_ids]
+    mentioned = {chunk.doc_id for chunk in chunks if chunk.short_name in question}
+    chunks = [chunk for chunk in chunks if not mentioned or chunk.doc_id in mentioned]
+    named, below, outlines = [], [], []
+    for reference in references:
+        found = _referred_chunks(reference, chunks)
+        found = [(chunk, heading) for chunk, heading in found
+                 if reference.prefers(chunk.clause)] or found
+        named += [chunk for chunk, heading in found if heading is None]
+        under = [(chunk, heading) for chunk, heading in found if heading is not None]
+        below += [chunk for chunk, _ in under]
+        for heading in dict.fromkeys(heading for _, heading in under):
+            children = dict.fromkeys(chunk.path[chunk.path.index(heading) + 1]
+                                     for chunk, above in under if above == heading)
+            outlines.append(f"{heading} 包括:{'、'.join(children)}。")
+    return named, below, outlines
+
+
+def _referred_chunks(reference: ClauseReference, chunks: list[Chunk]
+                     ) -> list[tuple[Chunk, str | None]]:
+    """The chunks of the named clause (heading None) and of the clauses below it (with the
+    named clause's heading, "5 发包方管理")."""
+    found = []
+    for chunk in chunks:
+        if reference.names(chunk.clause):
+            found.append((chunk, None))
+            continue
+        above = [heading for heading in chunk.path[:-1] if reference.names(heading.split(" ")[0])]
+        if above:
+            found.append((chunk, above[0]))
+    return found
+
+
 def _not_covered(base: KnowledgeBase, question: str, candidates: list[_Candidate],
                  reason: str = "") -> Answer:
     related = [_citation(candidate, 1) for candidate in candidates[:3]]
@@ -231,8 +322,8 @@ def _not_covered(base: KnowledgeBase, question: str, candidates: list[_Candidate
                                                          for c in related)
             for note in document.gaps if "中断" in note or "只有标题" in note]
     if gaps:
-        lines.append("这可能是因为已加载的文本不完整:" + ";".join(gaps)
-                     + " 如需完整依据,请在「知识库」加载官方全文。")
+        lines.append("这可能是因为已加载的文本不完整:" + ";".join(gap.rstrip("。") for gap in gaps)
+                     + "。如需完整依据,请在「知识库」加载官方全文。")
     return Answer(question, False, "\n\n".join(lines), [], related=related)
 
 
@@ -241,7 +332,8 @@ def lead_sentence(question: str, citations: list[Citation]) -> str:
     lead = citations[0]
     if DEFINITION_QUESTION.search(question) and _is_term_label(lead):
         return f"{lead.title}是指:{lead.quote}"
-    if PERMISSION_QUESTION.search(question) and PROHIBITION.search(lead.quote):
+    if PERMISSION_QUESTION.search(question) and not OPEN_QUESTION.search(question) \
+            and PROHIBITION.search(lead.quote):
         return f"不可以。依据 {lead.label}:「{lead.quote}」"
     return f"依据 {lead.label}:「{lead.quote}」"
 

@@ -91,6 +91,18 @@ def test_two_documents_with_the_same_clause_number_are_told_apart(base):
     assert all(label.startswith(("GB/T 32314-2015 ", "外包细则 ")) for label in labels)
 
 
+def test_a_question_naming_an_article_is_answered_from_it_in_every_document(base):
+    add_policy(base)
+    answer = answer_question(base, "第二条说了什么?")
+    assert answer.covered and [c.label for c in answer.citations] == ["外包细则 第二条"]
+    assert "不少于40学时" in answer.answer
+    chapter = answer_question(base, "外包细则第一章讲什么?")
+    assert chapter.answer.startswith("第一章 总则 包括:第一条、第二条。")
+    # written as a regulation numbers its articles, or as the standard numbers its clauses
+    assert [c.label for c in answer_question(base, "第三条的内容是什么").citations] == ["外包细则 第三条"]
+    assert [c.clause for c in answer_question(base, "第3条的内容是什么").citations] == ["3"]
+
+
 @pytest.mark.parametrize("data, name, message", [
     (b"", "empty.txt", "是空的"),
     ((DATA / "binary_renamed.txt").read_bytes(), "x.txt", "不是文本文件"),

@@ -88,6 +88,46 @@ def test_a_colloquial_definition_question_is_answered_from_the_term_entry(base):
     assert answer.covered and cited(answer)[0] == "2.4"
 
 
+@pytest.mark.parametrize("question, clauses", [
+    ("5.1.2条说了什么?", ["5.1.2"]), ("What does clause 5.2.1 say?", ["5.2.1"]),
+    ("2.3是什么", ["2.3"]), ("标准4.5条怎么规定的", ["4.5"]),
+])
+def test_a_question_naming_a_clause_is_answered_from_that_clause(base, question, clauses):
+    answer = answer_question(base, question)
+    assert answer.covered and cited(answer) == clauses
+    assert all(quote in answer.answer for quote in answer.citations[0].quotes)
+
+
+def test_a_named_clause_is_quoted_whole_and_in_order(base):
+    answer = answer_question(base, "国标第三章讲什么?")
+    assert cited(answer) == ["3"] and len(answer.citations[0].quotes) == 5
+    assert answer.citations[0].quote == "商业银行客户服务中心开展外包活动时,应遵循以下原则:"
+
+
+def test_a_chapter_is_outlined_and_its_closest_clauses_quoted(base):
+    answer = answer_question(base, "第五章对组织架构有什么要求")
+    assert answer.answer.startswith("5 发包方管理 包括:5.1 战略管理、5.2 组织制度管理、5.3 流程管理。")
+    assert cited(answer)[0] == "5.2.1"
+
+
+def test_a_clause_the_loaded_text_lacks_is_said_to_be_missing(base):
+    missing = answer_question(base, "第九章讲什么")
+    assert not missing.covered and "已加载的文档中没有「第九章」" in missing.answer
+    assert "中断" in missing.answer
+    empty = answer_question(base, "第5.3.3条有什么要求")
+    assert not empty.covered and "第5.3.3条 采购流程 在已加载的文本中只有标题" in empty.answer
+
+
+def test_a_follow_up_may_name_another_clause(base):
+    answer = answer_question(base, "那5.1.3呢?", history=["5.1.2条说了什么?"])
+    assert cited(answer) == ["5.1.3"]
+
+
+def test_which_question_is_not_answered_with_a_no(base):
+    answer = answer_question(base, "5.1.2条里哪些职能不能外包?")
+    assert cited(answer) == ["5.1.2"] and not answer.answer.startswith("不可以")
+
+
 def test_follow_up_is_read_in_the_light_of_the_previous_question(base):
     assert contextual_query("那场地呢?", ["外包坐席人员有什么要求?"]) == "场地 有什么要求?"
     answer = answer_question(base, "那场地呢?", history=["外包坐席人员有什么要求?"])
