@@ -26,7 +26,9 @@ BADGE_COLORS = {"prohibited": "red", "caution": "orange", "allowed": "green", "r
 @st.cache_resource(show_spinner="正在准备职能目录与向量模型…")
 def scope_checker() -> ScopeChecker:
     """One checker per server process (its catalogue vectors are computed once)."""
-    return ScopeChecker(Standard.from_documents(current_documents()), knowledge_base().embeddings)
+    base = knowledge_base()
+    return ScopeChecker(Standard.from_documents(current_documents()), base.embeddings,
+                        cache_dir=base.settings.data_dir / "cache")
 
 
 @st.cache_resource(show_spinner=False)

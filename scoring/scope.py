@@ -5,10 +5,13 @@
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
+import os
 import sys
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -81,9 +84,10 @@ class ScopeChecker:
 
     def __init__(self, standard: Standard, embeddings: Embeddings,
                  catalogue: list[FunctionEntry] | None = None,
-                 rules: list[ScopeRule] | None = None):
+                 rules: list[ScopeRule] | None = None, cache_dir: Path | None = None):
         self.standard = standard
         self.embeddings = embeddings
+        self.cache_dir = cache_dir  # where the catalogue's vectors are kept between runs
         self.catalogue = catalogue if catalogue is not None else load_catalogue(standard)
         self.rules = rules if rules is not None else load_rules(standard)
         self._exact = {match_key(text): entry for entry in self.catalogue for text in entry.texts}
@@ -92,7 +96,8 @@ class ScopeChecker:
 
     @classmethod
     def from_knowledge_base(cls, base: KnowledgeBase) -> ScopeChecker:
-        return cls(Standard.from_documents(base.documents()), base.embeddings)
+        return cls(Standard.from_documents(base.documents()), base.embeddings,
+                   cache_dir=Path(base.settings.data_dir) / "cache")
 
     def entry(self, name: str) -> FunctionEntry:
         """The catalogue entry with this name."""
@@ -203,13 +208,44 @@ class ScopeChecker:
         return [Neighbour(self.catalogue[index], float(best[index])) for index in order]
 
     def _catalogue_matrix(self) -> np.ndarray:
-        """Vectors of every catalogue name and alias, computed once per process and model."""
+        """Vectors of every catalogue name and alias: computed once per model and catalogue,
+        then kept in memory and (with a cache directory) on disk."""
         texts = tuple(normalize(text) for entry in self.catalogue for text in entry.texts)
-        key = (getattr(self.embeddings, "model_id", type(self.embeddings).__name__), texts)
+        model_id = getattr(self.embeddings, "model_id", type(self.embeddings).__name__)
+        key = (model_id, texts)
         if key not in _catalogue_vectors:
-            _catalogue_vectors[key] = np.stack([_unit(self.embeddings.embed_query(text))
-                                                for text in texts])
+            digest = hashlib.sha256("\n".join(key[:1] + texts).encode()).hexdigest()[:16]
+            path = self.cache_dir / f"scope-catalogue-{digest}.npy" if self.cache_dir else None
+            matrix = _load_matrix(path, len(texts))
+            if matrix is None:
+                matrix = np.stack([_unit(self.embeddings.embed_query(text)) for text in texts])
+                _save_matrix(path, matrix)
+            _catalogue_vectors[key] = matrix
         return _catalogue_vectors[key]
+
+
+def _load_matrix(path: Path | None, rows: int) -> np.ndarray | None:
+    """A saved matrix of that many rows, or None (no file, a damaged one, another shape)."""
+    if path is None or not path.is_file():
+        return None
+    try:
+        matrix = np.load(path, allow_pickle=False)
+    except (OSError, ValueError):
+        return None
+    return matrix if matrix.ndim == 2 and matrix.shape[0] == rows else None
+
+
+def _save_matrix(path: Path | None, matrix: np.ndarray) -> None:
+    """Write atomically; a cache that cannot be written is only slower next time."""
+    if path is None:
+        return
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        partial = path.with_name(f".{path.stem}-{os.getpid()}.npy")
+        np.save(partial, matrix)
+        os.replace(partial, path)
+    except OSError:
+        pass
 
 
 def _unit(vector: Sequence[float]) -> np.ndarray:

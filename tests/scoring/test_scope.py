@@ -235,3 +235,36 @@ def test_an_official_copy_with_full_width_punctuation_is_quoted_as_it_reads(chec
     standard = Standard.from_documents([official])
     quote = standard.cite("principle_info").quote
     assert quote == "保护客户合法权益\uff0c保障客户信息不被泄露" and quote in standard.clauses["3"].text
+
+
+class CountingEmbeddings:
+    """The real model, counting the texts it embeds."""
+
+    def __init__(self, real):
+        self.real, self.model_id, self.texts = real, real.model_id, 0
+
+    def embed_query(self, text):
+        self.texts += 1
+        return self.real.embed_query(text)
+
+
+def test_catalogue_vectors_are_kept_on_disk_between_runs(tmp_path, monkeypatch):
+    import scoring.scope as scope
+
+    base = KnowledgeBase(load_settings())
+    standard = ScopeChecker.from_knowledge_base(base).standard
+    monkeypatch.setattr(scope, "_catalogue_vectors", {})
+    first = CountingEmbeddings(base.embeddings)
+    verdict = ScopeChecker(standard, first, cache_dir=tmp_path).classify("帮客户查询账户余额")
+    assert first.texts > 100 and len(list(tmp_path.glob("scope-catalogue-*.npy"))) == 1
+
+    monkeypatch.setattr(scope, "_catalogue_vectors", {})  # as in a new process
+    second = CountingEmbeddings(base.embeddings)
+    assert ScopeChecker(standard, second, cache_dir=tmp_path).classify("帮客户查询账户余额") == verdict
+    assert second.texts == 1  # only the description itself
+
+    next(tmp_path.glob("scope-catalogue-*.npy")).write_bytes(b"damaged")
+    monkeypatch.setattr(scope, "_catalogue_vectors", {})
+    third = CountingEmbeddings(base.embeddings)
+    assert ScopeChecker(standard, third, cache_dir=tmp_path).classify("帮客户查询账户余额") == verdict
+    assert third.texts > 100  # a damaged cache is recomputed
