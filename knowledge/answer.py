@@ -16,7 +16,7 @@ from knowledge.chunks import Chunk, sentences
 from knowledge.concepts import question_concepts
 from knowledge.references import ClauseReference, clause_references
 from knowledge.retrieval import Hit
-from knowledge.tokenize import expand_query, mentioned_synonym_terms
+from knowledge.tokenize import expand_query, mentioned_synonym_terms, synonym_groups
 
 NOT_COVERED = "已加载的文档未涉及该问题。"
 OUT_OF_SCOPE = "这个问题超出了本助手的范围:我只依据已加载的文档回答客户服务中心服务外包管理方面的问题。"
@@ -41,7 +41,7 @@ NO_FIGURE = "问题问的是具体数值(数量、比例或期限),而已加载�
 # a sentence saying what may or may not be done: what a permission question is answered by
 NORMATIVE = re.compile(PROHIBITION.pattern + r"|可以|可采取|允许")
 DEFINITION_QUESTION = re.compile(
-    r"什么是|是什么|是个什么|什么东西|指什么|啥是|是啥|什么叫|叫什么|什么意思|啥意思|含义|定义|"
+    r"什么是|是什么|是个什么|什么东西|指什么|指谁|是谁|哪一方|啥是|是啥|什么叫|叫什么|什么意思|啥意思|含义|定义|"
     r"^(what|who) (is|are) (a |an |the )?[\w\s-]{1,40}\??$|\bdefin|\bmeaning of\b",
     re.IGNORECASE)
 
@@ -62,6 +62,12 @@ BEST_POSSIBLE_SCORE = 1.0 + RERANK_SENTENCE + RERANK_OVERLAP + RERANK_TITLE_OVER
 # A further clause is cited only when it shares nearly as much of the question's concepts as the
 # best one, or has a sentence closer to the question.
 SUPPORT_OVERLAP_SHARE = 0.75
+MAX_CITATIONS = 3
+# a question of several parts: parts end at these marks, and a part asks when it has a question word
+PART_SEPARATOR = re.compile(r"[，,；;？?。]")
+QUESTION_WORD = re.compile(
+    r"什么|哪些|哪个|哪几|哪一|怎么|怎样|如何|谁|多少|吗|呢|是否|能否|能不能|要不要|可不可以|有没有|"
+    r"\b(how|what|who|which|when|why|can|must|should|does|do|is|are)\b", re.IGNORECASE)
 REFERRED_QUOTES = 6  # sentences quoted of a clause the question names by number
 
 
@@ -178,17 +184,27 @@ def _is_term_entry(chunk: Chunk) -> bool:
     return any("术语" in heading for heading in chunk.path[:-1])
 
 
-def _prefer_term_entry(question: str, query: str, candidates: list[_Candidate]
-                       ) -> list[_Candidate]:
-    """A definition question ("什么是服务目录") is answered from the entry defining that term."""
+def _term_entries(base: KnowledgeBase, question: str, query: str, hits: list[Hit]
+                  ) -> list[Hit]:
+    """For a definition question ("什么是服务目录", "发包方和承包方分别指谁"), the entries
+    defining the terms it names, in the order it names them, retrieved or not."""
     if not DEFINITION_QUESTION.search(question):
-        return candidates
+        return []
     expanded = expand_query(query).lower()
-    for number, candidate in enumerate(candidates):
-        chunk = candidate.hit.chunk
-        if _is_term_entry(chunk) and chunk.title and chunk.title.lower() in expanded:
-            return [candidate] + candidates[:number] + candidates[number + 1:]
-    return candidates
+    retrieved = {hit.chunk.chunk_id: hit for hit in hits}
+    entries = [chunk for chunk in base.index().chunks
+               if _is_term_entry(chunk) and chunk.title and chunk.title.lower() in expanded]
+    entries.sort(key=lambda chunk: _first_mention(query.lower(), chunk.title.lower(), expanded))
+    top = hits[0].score if hits else 1.0
+    return [retrieved.get(chunk.chunk_id) or Hit(chunk, top, None, None, None, None)
+            for chunk in entries]
+
+
+def _first_mention(question: str, term: str, expanded: str) -> int:
+    """Where the question first names a term, by itself or by a synonym ("SLA")."""
+    names = [term] + [synonym for group in synonym_groups() if term in group for synonym in group]
+    return min((question.index(name) for name in names if name in question),
+               default=len(question) + expanded.index(term))
 
 
 def _citation(candidate: _Candidate, quote_count: int) -> Citation:
@@ -217,7 +233,13 @@ def answer_question(base: KnowledgeBase, question: str, history: list[str] | Non
     coverage = base.index().concepts.known_share(question_concepts(query))
     if not hits or coverage == 0:
         return Answer(question, False, OUT_OF_SCOPE, [])
-    candidates = _prefer_term_entry(question, query, _candidates(base, query, hits))
+    terms = _term_entries(base, question, query, hits)
+    if terms:
+        hits = terms + [hit for hit in hits if hit not in terms]
+    candidates = _candidates(base, query, hits)
+    defining = [candidate for candidate in candidates if candidate.hit in terms]
+    defining.sort(key=lambda candidate: terms.index(candidate.hit))
+    candidates = defining + [candidate for candidate in candidates if candidate not in defining]
     best = candidates[0]
     supported = coverage >= settings.answer_min_coverage \
         or best.similarity >= settings.answer_min_similarity
@@ -225,15 +247,17 @@ def answer_question(base: KnowledgeBase, question: str, history: list[str] | Non
         return _not_covered(base, question, candidates)
     if QUANTITY_QUESTION.search(question) and not QUANTITY.search(best.hit.chunk.text):
         return _not_covered(base, question, candidates, reason=NO_FIGURE)
-    supporting = [best] + [candidate for candidate in candidates[1:]
-                           if candidate.score >= settings.answer_support_ratio * best.score
+    supporting = [best] + [candidate for candidate in candidates[1:] if candidate in defining or (
+                           candidate.score >= settings.answer_support_ratio * best.score
                            and (candidate.overlap >= SUPPORT_OVERLAP_SHARE * best.overlap
                                 or candidate.similarity >= best.similarity)
-                           and candidate.sentences and "empty" not in candidate.hit.chunk.flags]
+                           and candidate.sentences and "empty" not in candidate.hit.chunk.flags)]
     citations = [_citation(candidate, 2 if number == 0 else 1)
-                 for number, candidate in enumerate(supporting[:3])]
+                 for number, candidate in enumerate(supporting[:MAX_CITATIONS])]
     absent = base.index().concepts.unknown_nouns(question_concepts(query))
-    return Answer(question, True, compose(question, citations, absent), citations)
+    whole = Answer(question, True, compose(question, citations, absent), citations)
+    parts = sub_questions(query)
+    return _with_parts(base, whole, parts, doc_ids) if len(parts) > 1 else whole
 
 
 def _answer_referred(base: KnowledgeBase, question: str, query: str,
@@ -331,7 +355,10 @@ def lead_sentence(question: str, citations: list[Citation]) -> str:
     """The point of the answer, first: a definition, a "no", or the best-supported sentence."""
     lead = citations[0]
     if DEFINITION_QUESTION.search(question) and _is_term_label(lead):
-        return f"{lead.title}是指:{lead.quote}"
+        asked = expand_query(question).lower()
+        return "".join(f"{citation.title}是指:{citation.quote}" for citation in citations
+                       if _is_term_label(citation) and citation.title.lower() in asked) \
+            or f"{lead.title}是指:{lead.quote}"
     if PERMISSION_QUESTION.search(question) and not OPEN_QUESTION.search(question) \
             and PROHIBITION.search(lead.quote):
         return f"不可以。依据 {lead.label}:「{lead.quote}」"
@@ -342,13 +369,15 @@ def _is_term_label(citation: Citation) -> bool:
     return any("术语" in heading for heading in citation.path[:-1])
 
 
-def compose(question: str, citations: list[Citation], absent: list[str] = ()) -> str:
+def compose(question: str, citations: list[Citation], absent: list[str] = (),
+            leads: list[str] | None = None) -> str:
     """A short plain-text answer: the point first, then each supporting quote with its citation.
 
-    ``absent`` are words of the question that no loaded document contains: the answer says so,
-    since the quoted clauses then only border on what was asked.
+    ``leads`` replace the single point for a question of several parts. ``absent`` are words of
+    the question that no loaded document contains: the answer says so, since the quoted clauses
+    then only border on what was asked.
     """
-    lines = [lead_sentence(question, citations), "", "出处:"]
+    lines = [*(leads or [lead_sentence(question, citations)]), "", "出处:"]
     for citation in citations:
         lines.append(f"- 「{'」「'.join(citation.quotes)}」 —— {citation.label}")
     for citation in citations:
@@ -359,6 +388,41 @@ def compose(question: str, citations: list[Citation], absent: list[str] = ()) ->
     if absent:
         lines.append(f"注:已加载的文档中没有出现「{'」「'.join(absent)}」,以上条款未必直接回答了这一点。")
     return "\n".join(lines)
+
+
+def sub_questions(question: str) -> list[str]:
+    """The parts of a question that each ask something ("外包需要哪些制度,组织架构怎么设?"); a
+    part that asks nothing ("客户信息这块,") stays with the part after it."""
+    parts, pending = [], ""
+    for part in PART_SEPARATOR.split(question):
+        pending = f"{pending},{part.strip()}" if pending else part.strip()
+        if QUESTION_WORD.search(part):
+            parts.append(pending)
+            pending = ""
+    return parts
+
+
+def _with_parts(base: KnowledgeBase, whole: Answer, parts: list[str],
+                doc_ids: list[str] | None) -> Answer:
+    """The answer to the whole question, plus the best clause of each of its parts that the
+    whole question's citations miss ("外包需要哪些制度,组织架构怎么设?"), with its own point."""
+    cited = {(citation.doc_id, citation.clause) for citation in whole.citations}
+    additions = []
+    for part in parts:
+        answer = answer_question(base, part, doc_ids=doc_ids)
+        best = answer.citations[0] if answer.covered else None
+        if best and (best.doc_id, best.clause) not in cited:
+            cited.add((best.doc_id, best.clause))
+            additions.append((part, answer))
+    if not additions:
+        return whole
+    citations = [whole.citations[0], *(answer.citations[0] for _, answer in additions),
+                 *whole.citations[1:]][:MAX_CITATIONS]
+    leads = [lead_sentence(whole.question, whole.citations)] + [
+        f"关于「{part}」:{lead_sentence(part, answer.citations)}" for part, answer in additions]
+    absent = base.index().concepts.unknown_nouns(question_concepts(whole.question))
+    return replace(whole, answer=compose(whole.question, citations, absent, leads),
+                   citations=citations)
 
 
 def ask(base: KnowledgeBase, question: str, history: list[str] | None = None,

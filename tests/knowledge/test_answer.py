@@ -128,6 +128,19 @@ def test_which_question_is_not_answered_with_a_no(base):
     assert cited(answer) == ["5.1.2"] and not answer.answer.startswith("不可以")
 
 
+def test_a_question_of_two_parts_cites_a_clause_for_each(base):
+    answer = answer_question(base, "外包需要哪些制度,组织架构怎么设?")
+    assert set(cited(answer)[:2]) == {"5.2.1", "5.2.3"}
+    assert "关于「外包需要哪些制度」:依据 GB/T 32314-2015 第5.2.3条" in answer.answer
+
+
+def test_a_definition_question_naming_two_terms_defines_both_in_order(base):
+    answer = answer_question(base, "SLA和服务目录分别是什么?")
+    assert cited(answer)[:2] == ["2.5", "2.4"]
+    assert answer.answer.startswith("服务级别协议是指:") and "服务目录是指:" in answer.answer.splitlines()[0]
+    assert cited(answer_question(base, "发包方和承包方分别指谁?"))[:2] == ["2.2", "2.3"]
+
+
 def test_follow_up_is_read_in_the_light_of_the_previous_question(base):
     assert contextual_query("那场地呢?", ["外包坐席人员有什么要求?"]) == "场地 有什么要求?"
     answer = answer_question(base, "那场地呢?", history=["外包坐席人员有什么要求?"])
