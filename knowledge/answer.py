@@ -68,6 +68,7 @@ PART_SEPARATOR = re.compile(r"[，,；;？?。]")
 QUESTION_WORD = re.compile(
     r"什么|哪些|哪个|哪几|哪一|怎么|怎样|如何|谁|多少|吗|呢|是否|能否|能不能|要不要|可不可以|有没有|"
     r"\b(how|what|who|which|when|why|can|must|should|does|do|is|are)\b", re.IGNORECASE)
+PART_MIN_COVERAGE = 0.5  # of a part's concepts, in one sentence of the clause added for it
 REFERRED_QUOTES = 6  # sentences quoted of a clause the question names by number
 
 
@@ -257,7 +258,7 @@ def answer_question(base: KnowledgeBase, question: str, history: list[str] | Non
     absent = base.index().concepts.unknown_nouns(question_concepts(query))
     whole = Answer(question, True, compose(question, citations, absent), citations)
     parts = sub_questions(query)
-    return _with_parts(base, whole, parts, doc_ids) if len(parts) > 1 else whole
+    return _with_parts(base, whole, parts, candidates) if len(parts) > 1 else whole
 
 
 def _answer_referred(base: KnowledgeBase, question: str, query: str,
@@ -403,24 +404,33 @@ def sub_questions(question: str) -> list[str]:
 
 
 def _with_parts(base: KnowledgeBase, whole: Answer, parts: list[str],
-                doc_ids: list[str] | None) -> Answer:
-    """The answer to the whole question, plus the best clause of each of its parts that the
-    whole question's citations miss ("外包需要哪些制度,组织架构怎么设?"), with its own point."""
+                candidates: list[_Candidate]) -> Answer:
+    """The answer to the whole question, plus, for each of its parts, the retrieved clause
+    sharing most of that part's concepts when the whole question's citations miss it
+    ("外包需要哪些制度,组织架构怎么设?"), each with its own point. No part is searched again:
+    the parts are judged within what the whole question retrieved."""
+    statistics = base.index().concepts
     cited = {(citation.doc_id, citation.clause) for citation in whole.citations}
     additions = []
     for part in parts:
-        answer = answer_question(base, part, doc_ids=doc_ids)
-        best = answer.citations[0] if answer.covered else None
-        if best and (best.doc_id, best.clause) not in cited:
-            cited.add((best.doc_id, best.clause))
-            additions.append((part, answer))
+        concepts = question_concepts(part)
+        scored = [(max((statistics.coverage(concepts, sentence)
+                        for sentence, _ in candidate.sentences), default=0.0), candidate)
+                  for candidate in candidates]
+        coverage, best = max(scored, key=lambda item: item[0])
+        key = (best.hit.chunk.doc_id, best.hit.chunk.clause)
+        if coverage < PART_MIN_COVERAGE or key in cited:
+            continue
+        cited.add(key)
+        ranked = sorted(best.sentences, key=lambda item: -statistics.coverage(concepts, item[0]))
+        additions.append((part, _citation(replace(best, sentences=ranked), 1)))
     if not additions:
         return whole
-    citations = [whole.citations[0], *(answer.citations[0] for _, answer in additions),
+    citations = [whole.citations[0], *(citation for _, citation in additions),
                  *whole.citations[1:]][:MAX_CITATIONS]
     leads = [lead_sentence(whole.question, whole.citations)] + [
-        f"关于「{part}」:{lead_sentence(part, answer.citations)}" for part, answer in additions]
-    absent = base.index().concepts.unknown_nouns(question_concepts(whole.question))
+        f"关于「{part}」:{lead_sentence(part, [citation])}" for part, citation in additions]
+    absent = statistics.unknown_nouns(question_concepts(whole.question))
     return replace(whole, answer=compose(whole.question, citations, absent, leads),
                    citations=citations)
 

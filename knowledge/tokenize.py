@@ -64,14 +64,19 @@ def _mentions(text: str, term: str) -> bool:
     return term in text.lower()
 
 
+@lru_cache(maxsize=4096)
+def _mentioned(text: str) -> tuple[str, ...]:
+    return tuple(term for group in synonym_groups() for term in group if _mentions(text, term))
+
+
 def mentioned_synonym_terms(text: str) -> list[str]:
     """The thesaurus terms that occur in the text."""
-    return [term for group in synonym_groups() for term in group if _mentions(text, term)]
+    return list(_mentioned(text))
 
 
 def expand_query(query: str) -> str:
     """The query plus the document term (first of its group) of every synonym group it mentions."""
-    lowered = query.lower()
+    lowered, mentioned = query.lower(), set(_mentioned(query))
     extra = [group[0] for group in synonym_groups()
-             if group[0] not in lowered and any(_mentions(query, term) for term in group)]
+             if group[0] not in lowered and mentioned.intersection(group)]
     return " ".join([query, *extra])
