@@ -5,69 +5,34 @@ question the loaded documents do not cover is answered with a plain "not covered
 """
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field, replace
-
-import jieba
-import numpy as np
 
 from knowledge.base import KnowledgeBase
 from knowledge.chunks import Chunk, sentences
 from knowledge.concepts import question_concepts
+from knowledge.question_forms import (
+    DEFINITION_QUESTION,
+    OPEN_QUESTION,
+    PERMISSION_QUESTION,
+    PROHIBITION,
+    QUANTITY,
+    QUANTITY_QUESTION,
+    contextual_query,
+    sub_questions,
+)
 from knowledge.references import ClauseReference, clause_references
+from knowledge.rerank import BEST_POSSIBLE_SCORE, Candidate, rerank, term_entries
 from knowledge.retrieval import Hit
-from knowledge.tokenize import expand_query, mentioned_synonym_terms, synonym_groups
+from knowledge.tokenize import expand_query
 
 NOT_COVERED = "已加载的文档未涉及该问题。"
 OUT_OF_SCOPE = "这个问题超出了本助手的范围:我只依据已加载的文档回答客户服务中心服务外包管理方面的问题。"
-FOLLOW_UP_START = re.compile(r"^(那|那么|那如果|还有|另外|如果是|要是|and |what about |how about )",
-                             re.IGNORECASE)
-# "能" that is not the end of a word such as 职能, 功能, 可能 ("哪些职能不能外包" asks no permission)
-CAN = r"(?<![职功技性智效体本潜才可产动赋])能"
-PERMISSION_QUESTION = re.compile(
-    rf"{CAN}不能|{CAN}否|可不可以|可以.{{0,12}}吗|可否|是否可以|允许|{CAN}.{{0,12}}吗|"
-    r"\b(can|may|could)\b|allowed", re.IGNORECASE)
-# a question asking which or what, to which "不可以" is no answer
-OPEN_QUESTION = re.compile(r"哪些|哪个|哪几|哪类|什么|\b(which|what)\b", re.IGNORECASE)
-PROHIBITION = re.compile(r"不应|不得|不宜|禁止|严禁|不能|不可")
-# a question asking for a figure (a count, a ratio, a period) is answered only by a text giving one
-QUANTITY_QUESTION = re.compile(
-    r"多少|(?<!哪)几(?:个|年|级|天|次|成|倍|小时|分钟|秒|%)|多长时间|多久|比例|百分之|百分比|"
-    r"\bhow (?:long|many|much|often|soon|quickly)\b|\bwhat (?:percentage|ratio|share)\b",
-    re.IGNORECASE)
-QUANTITY = re.compile(r"\d|百分之|[一二三四五六七八九十两百千万]+\s*"
-                      r"(?:个|项|条|级|类|种|年|月|天|日|次|倍|成|小时|分钟|秒|人|名)")
 NO_FIGURE = "问题问的是具体数值(数量、比例或期限),而已加载文档的相关条款没有给出数值。"
-# a sentence saying what may or may not be done: what a permission question is answered by
-NORMATIVE = re.compile(PROHIBITION.pattern + r"|可以|可采取|允许")
-DEFINITION_QUESTION = re.compile(
-    r"什么是|是什么|是个什么|什么东西|指什么|指谁|是谁|哪一方|啥是|是啥|什么叫|叫什么|什么意思|啥意思|含义|定义|"
-    r"^(what|who) (is|are) (a |an |the )?[\w\s-]{1,40}\??$|\bdefin|\bmeaning of\b",
-    re.IGNORECASE)
 
-
-# Re-ranking of the retrieved clauses: fused retrieval score (relative to the best), plus the
-# similarity of the clause's best sentence, plus the (rarity-weighted) share of the question's
-# concepts in the clause, in its title and in its best single sentence; for a permission question
-# ("能不能…"), also in its best sentence saying what may or may not be done. The quote is the
-# sentence most similar to the question, ties broken by the concepts it contains.
-RERANK_SENTENCE = 1.0
-RERANK_OVERLAP = 0.25
-RERANK_TITLE_OVERLAP = 0.25
-RERANK_SENTENCE_OVERLAP = 0.5
-RERANK_NORMATIVE = 0.5
-QUOTE_OVERLAP_BONUS = 0.1
-BEST_POSSIBLE_SCORE = 1.0 + RERANK_SENTENCE + RERANK_OVERLAP + RERANK_TITLE_OVERLAP \
-    + RERANK_SENTENCE_OVERLAP + RERANK_NORMATIVE
 # A further clause is cited only when it shares nearly as much of the question's concepts as the
 # best one, or has a sentence closer to the question.
 SUPPORT_OVERLAP_SHARE = 0.75
 MAX_CITATIONS = 3
-# a question of several parts: parts end at these marks, and a part asks when it has a question word
-PART_SEPARATOR = re.compile(r"[，,；;？?。]")
-QUESTION_WORD = re.compile(
-    r"什么|哪些|哪个|哪几|哪一|怎么|怎样|如何|谁|多少|吗|呢|是否|能否|能不能|要不要|可不可以|有没有|"
-    r"\b(how|what|who|which|when|why|can|must|should|does|do|is|are)\b", re.IGNORECASE)
 PART_MIN_COVERAGE = 0.5  # of a part's concepts, in one sentence of the clause added for it
 REFERRED_QUOTES = 6  # sentences quoted of a clause the question names by number
 
@@ -115,15 +80,6 @@ class Answer:
                 "citations": [citation.to_dict() for citation in self.citations]}
 
 
-@dataclass(frozen=True)
-class _Candidate:
-    hit: Hit
-    sentences: list[tuple[str, float]]  # (sentence, similarity), best quote first
-    similarity: float  # of the clause's most similar sentence
-    overlap: float
-    score: float
-
-
 def validate(question: str, max_chars: int) -> str:
     question = question.strip()
     if not question:
@@ -134,81 +90,7 @@ def validate(question: str, max_chars: int) -> str:
     return question
 
 
-def is_follow_up(question: str) -> bool:
-    return bool(FOLLOW_UP_START.match(question)) or question.rstrip("?？ ").endswith("呢")
-
-
-def contextual_query(question: str, history: list[str]) -> str:
-    """A follow-up ("那场地呢?") asked as a full question, using the previous question's predicate."""
-    if not history or not is_follow_up(question):
-        return question
-    previous = history[-1]
-    for reference in clause_references(previous):  # "5.1.2条说了什么?" → "那5.1.3呢?"
-        previous = previous.replace(reference.written, " ")
-    topic_words = set(mentioned_synonym_terms(previous))
-    predicate = [word for word in jieba.lcut(previous)
-                 if not any(word in term or term in word for term in topic_words)]
-    subject = FOLLOW_UP_START.sub("", question).rstrip("?？ 呢")
-    return f"{subject} {''.join(predicate)}".strip()
-
-
-def _candidates(base: KnowledgeBase, query: str, hits: list[Hit]) -> list[_Candidate]:
-    """The hits re-ranked by their best sentence and the question's concepts they contain."""
-    index = base.index()
-    query_vector = np.asarray(base.embeddings.embed_query(expand_query(query)), dtype=np.float32)
-    concepts = question_concepts(query)
-    statistics = index.concepts
-    permission = bool(PERMISSION_QUESTION.search(query))
-    stored = index.sentence_vectors([hit.chunk.chunk_id for hit in hits])
-    top = hits[0].score
-    candidates = []
-    for hit in hits:
-        # (sentence, similarity to the question, share of the question's concepts it contains)
-        scored = [(sentence, float(vector @ query_vector), statistics.coverage(concepts, sentence))
-                  for sentence, vector in stored[hit.chunk.chunk_id]]
-        overlap = statistics.coverage(concepts, hit.chunk.passage)
-        # an empty clause (a heading only) is judged by its heading's similarity and concepts
-        best = max((similarity for _, similarity, _ in scored), default=hit.dense_score or 0.0)
-        together = max((coverage for _, _, coverage in scored), default=overlap)
-        normative = max((coverage for sentence, _, coverage in scored
-                         if NORMATIVE.search(sentence)), default=0.0) if permission else 0.0
-        score = hit.score / top + RERANK_SENTENCE * best + RERANK_OVERLAP * overlap \
-            + RERANK_TITLE_OVERLAP * statistics.coverage(concepts, hit.chunk.title) \
-            + RERANK_SENTENCE_OVERLAP * together + RERANK_NORMATIVE * normative
-        quotes = sorted(scored, key=lambda item: -(item[1] + QUOTE_OVERLAP_BONUS * item[2]))
-        candidates.append(_Candidate(hit, [(sentence, similarity) for sentence, similarity, _
-                                           in quotes], best, overlap, score))
-    return sorted(candidates, key=lambda candidate: -candidate.score)
-
-
-def _is_term_entry(chunk: Chunk) -> bool:
-    return any("术语" in heading for heading in chunk.path[:-1])
-
-
-def _term_entries(base: KnowledgeBase, question: str, query: str, hits: list[Hit]
-                  ) -> list[Hit]:
-    """For a definition question ("什么是服务目录", "发包方和承包方分别指谁"), the entries
-    defining the terms it names, in the order it names them, retrieved or not."""
-    if not DEFINITION_QUESTION.search(question):
-        return []
-    expanded = expand_query(query).lower()
-    retrieved = {hit.chunk.chunk_id: hit for hit in hits}
-    entries = [chunk for chunk in base.index().chunks
-               if _is_term_entry(chunk) and chunk.title and chunk.title.lower() in expanded]
-    entries.sort(key=lambda chunk: _first_mention(query.lower(), chunk.title.lower(), expanded))
-    top = hits[0].score if hits else 1.0
-    return [retrieved.get(chunk.chunk_id) or Hit(chunk, top, None, None, None, None)
-            for chunk in entries]
-
-
-def _first_mention(question: str, term: str, expanded: str) -> int:
-    """Where the question first names a term, by itself or by a synonym ("SLA")."""
-    names = [term] + [synonym for group in synonym_groups() if term in group for synonym in group]
-    return min((question.index(name) for name in names if name in question),
-               default=len(question) + expanded.index(term))
-
-
-def _citation(candidate: _Candidate, quote_count: int) -> Citation:
+def _citation(candidate: Candidate, quote_count: int) -> Citation:
     chunk: Chunk = candidate.hit.chunk
     chosen = [sentence for sentence, _ in candidate.sentences[:quote_count]]
     in_text_order = tuple(sentence for sentence in sentences(chunk.text) if sentence in chosen)
@@ -234,10 +116,10 @@ def answer_question(base: KnowledgeBase, question: str, history: list[str] | Non
     coverage = base.index().concepts.known_share(question_concepts(query))
     if not hits or coverage == 0:
         return Answer(question, False, OUT_OF_SCOPE, [])
-    terms = _term_entries(base, question, query, hits)
+    terms = term_entries(base, question, query, hits)
     if terms:
         hits = terms + [hit for hit in hits if hit not in terms]
-    candidates = _candidates(base, query, hits)
+    candidates = rerank(base, query, hits)
     defining = [candidate for candidate in candidates if candidate.hit in terms]
     defining.sort(key=lambda candidate: terms.index(candidate.hit))
     candidates = defining + [candidate for candidate in candidates if candidate not in defining]
@@ -274,11 +156,11 @@ def _answer_referred(base: KnowledgeBase, question: str, query: str,
             return None
         hits = base.search(query, k=base.settings.retrieval_k, doc_ids=doc_ids)
         reason = f"已加载的文档中没有「{'」「'.join(explicit)}」。"
-        return _not_covered(base, question, _candidates(base, query, hits) if hits else [],
+        return _not_covered(base, question, rerank(base, query, hits) if hits else [],
                             reason=reason)
     hits = [Hit(chunk, 1.0, None, None, None, None) for chunk in dict.fromkeys(named + below)]
     candidates = {candidate.hit.chunk.chunk_id: candidate
-                  for candidate in _candidates(base, query, hits)}
+                  for candidate in rerank(base, query, hits)}
     rest = query
     for reference in references:
         rest = rest.replace(reference.written, " ")
@@ -339,7 +221,7 @@ def _referred_chunks(reference: ClauseReference, chunks: list[Chunk]
     return found
 
 
-def _not_covered(base: KnowledgeBase, question: str, candidates: list[_Candidate],
+def _not_covered(base: KnowledgeBase, question: str, candidates: list[Candidate],
                  reason: str = "") -> Answer:
     related = [_citation(candidate, 1) for candidate in candidates[:3]]
     lines = [NOT_COVERED + reason]
@@ -391,20 +273,8 @@ def compose(question: str, citations: list[Citation], absent: list[str] = (),
     return "\n".join(lines)
 
 
-def sub_questions(question: str) -> list[str]:
-    """The parts of a question that each ask something ("外包需要哪些制度,组织架构怎么设?"); a
-    part that asks nothing ("客户信息这块,") stays with the part after it."""
-    parts, pending = [], ""
-    for part in PART_SEPARATOR.split(question):
-        pending = f"{pending},{part.strip()}" if pending else part.strip()
-        if QUESTION_WORD.search(part):
-            parts.append(pending)
-            pending = ""
-    return parts
-
-
 def _with_parts(base: KnowledgeBase, whole: Answer, parts: list[str],
-                candidates: list[_Candidate]) -> Answer:
+                candidates: list[Candidate]) -> Answer:
     """The answer to the whole question, plus, for each of its parts, the retrieved clause
     sharing most of that part's concepts when the whole question's citations miss it
     ("外包需要哪些制度,组织架构怎么设?"), each with its own point. No part is searched again:

@@ -6,9 +6,10 @@ from pathlib import Path
 
 import pytest
 
-from knowledge.answer import QuestionError, answer_question, contextual_query
+from knowledge.answer import QuestionError, answer_question
 from knowledge.base import KnowledgeBase
 from knowledge.evaluate import evaluate
+from knowledge.question_forms import contextual_query
 from settings import load_settings
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -1,0 +1,69 @@
+"""What kind of question it is: a follow-up, a permission question, a definition question,
+one asking for a figure, one of several parts — read from its wording, in Chinese and English."""
+from __future__ import annotations
+
+import re
+
+import jieba
+
+from knowledge.references import clause_references
+from knowledge.tokenize import mentioned_synonym_terms
+
+FOLLOW_UP_START = re.compile(r"^(那|那么|那如果|还有|另外|如果是|要是|and |what about |how about )",
+                             re.IGNORECASE)
+# "能" that is not the end of a word such as 职能, 功能, 可能 ("哪些职能不能外包" asks no permission)
+CAN = r"(?<![职功技性智效体本潜才可产动赋])能"
+PERMISSION_QUESTION = re.compile(
+    rf"{CAN}不能|{CAN}否|可不可以|可以.{{0,12}}吗|可否|是否可以|允许|{CAN}.{{0,12}}吗|"
+    r"\b(can|may|could)\b|allowed", re.IGNORECASE)
+# a question asking which or what, to which "不可以" is no answer
+OPEN_QUESTION = re.compile(r"哪些|哪个|哪几|哪类|什么|\b(which|what)\b", re.IGNORECASE)
+PROHIBITION = re.compile(r"不应|不得|不宜|禁止|严禁|不能|不可")
+# a question asking for a figure (a count, a ratio, a period) is answered only by a text giving one
+QUANTITY_QUESTION = re.compile(
+    r"多少|(?<!哪)几(?:个|年|级|天|次|成|倍|小时|分钟|秒|%)|多长时间|多久|比例|百分之|百分比|"
+    r"\bhow (?:long|many|much|often|soon|quickly)\b|\bwhat (?:percentage|ratio|share)\b",
+    re.IGNORECASE)
+QUANTITY = re.compile(r"\d|百分之|[一二三四五六七八九十两百千万]+\s*"
+                      r"(?:个|项|条|级|类|种|年|月|天|日|次|倍|成|小时|分钟|秒|人|名)")
+# a sentence saying what may or may not be done: what a permission question is answered by
+NORMATIVE = re.compile(PROHIBITION.pattern + r"|可以|可采取|允许")
+DEFINITION_QUESTION = re.compile(
+    r"什么是|是什么|是个什么|什么东西|指什么|指谁|是谁|哪一方|啥是|是啥|什么叫|叫什么|什么意思|啥意思|含义|定义|"
+    r"^(what|who) (is|are) (a |an |the )?[\w\s-]{1,40}\??$|\bdefin|\bmeaning of\b",
+    re.IGNORECASE)
+# a question of several parts: parts end at these marks, and a part asks when it has a question word
+PART_SEPARATOR = re.compile(r"[，,；;？?。]")
+QUESTION_WORD = re.compile(
+    r"什么|哪些|哪个|哪几|哪一|怎么|怎样|如何|谁|多少|吗|呢|是否|能否|能不能|要不要|可不可以|有没有|"
+    r"\b(how|what|who|which|when|why|can|must|should|does|do|is|are)\b", re.IGNORECASE)
+
+
+def is_follow_up(question: str) -> bool:
+    return bool(FOLLOW_UP_START.match(question)) or question.rstrip("?？ ").endswith("呢")
+
+
+def contextual_query(question: str, history: list[str]) -> str:
+    """A follow-up ("那场地呢?") asked as a full question, using the previous question's predicate."""
+    if not history or not is_follow_up(question):
+        return question
+    previous = history[-1]
+    for reference in clause_references(previous):  # "5.1.2条说了什么?" → "那5.1.3呢?"
+        previous = previous.replace(reference.written, " ")
+    topic_words = set(mentioned_synonym_terms(previous))
+    predicate = [word for word in jieba.lcut(previous)
+                 if not any(word in term or term in word for term in topic_words)]
+    subject = FOLLOW_UP_START.sub("", question).rstrip("?？ 呢")
+    return f"{subject} {''.join(predicate)}".strip()
+
+
+def sub_questions(question: str) -> list[str]:
+    """The parts of a question that each ask something ("外包需要哪些制度,组织架构怎么设?"); a
+    part that asks nothing ("客户信息这块,") stays with the part after it."""
+    parts, pending = [], ""
+    for part in PART_SEPARATOR.split(question):
+        pending = f"{pending},{part.strip()}" if pending else part.strip()
+        if QUESTION_WORD.search(part):
+            parts.append(pending)
+            pending = ""
+    return parts
