@@ -16,7 +16,8 @@ index: $(INSTALLED)
 	$(PY) -m ingest build
 
 run: index
-	$(PY) -m streamlit run app.py --server.address localhost --server.port 8501
+	$(PY) -m streamlit run app.py --server.address localhost --server.port 8501 \
+		--server.maxUploadSize $$($(PY) -c 'from settings import load_settings; s = load_settings(); print(max(s.max_upload_mb, s.sla_max_upload_mb))')
 
 test: index
 	$(PY) -m pytest
