@@ -7,7 +7,8 @@ from knowledge.answer import EXAMPLE_QUESTIONS, Answer, QuestionError, ask, tran
 from pages._resources import current_documents, knowledge_base, plain
 
 st.title("智能问答")
-st.caption("依据已加载的文档回答,逐字引用条款原文并注明出处;文档未涉及的问题会直接说明。")
+st.caption("依据已加载的文档回答,逐字引用条款原文并注明出处;文档未涉及的问题会直接说明。"
+           "也可以按条款编号提问,如“5.1.2条说了什么?”。")
 
 base = knowledge_base()
 if base.index() is None:
