@@ -32,7 +32,8 @@ def shoot_assistant(page: Page, out_dir: Path) -> None:
     page.get_by_test_id("stChatInputTextArea").press("Enter")
     wait_for_rerun(page)
     page.get_by_text("出处:GB/T 32314-2015 第5.1.2条 范围管理").first.click()
-    wait_for_rerun(page)
+    expect(page.get_by_test_id("stExpanderDetails").first).to_contain_text("根据监管部门要求")
+    page.wait_for_timeout(500)  # the expander's opening animation
     save_full_page(page, out_dir / "assistant.png")
 
 
