@@ -4,7 +4,7 @@ from __future__ import annotations
 import logging
 import re
 import tomllib
-from functools import lru_cache
+from functools import cache, lru_cache
 from pathlib import Path
 
 import jieba
@@ -53,14 +53,29 @@ def _acronyms_that_are_words() -> dict[str, str]:
             if term.isascii() and term.isupper() and term.lower() in stopwords()}
 
 
+@cache
+def _english_pattern(term: str) -> re.Pattern[str]:
+    """A whole-word pattern for an English term and its inflections (approve: approves,
+    approved, approving; policy: policies); multi-word terms inflect their last word."""
+    stem = re.escape(term)
+    forms = [stem + "(?:s|es|ed|d|ing)?"]
+    if term.endswith("e"):
+        forms.append(re.escape(term[:-1]) + "ing")
+    if term.endswith("y"):
+        forms.append(re.escape(term[:-1]) + "ies")
+    if term.endswith("is"):
+        forms.append(re.escape(term[:-2]) + "es")  # analysis: analyses
+    return re.compile(rf"(?<![a-z])(?:{'|'.join(forms)})(?![a-z])")
+
+
 def _mentions(text: str, term: str) -> bool:
-    """Whether the text mentions a (lower-case) thesaurus term; English as whole words, and an
-    acronym that is also an English word only as written ("IT", not "it")."""
+    """Whether the text mentions a (lower-case) thesaurus term; English as whole words with
+    their inflections, and an acronym that is also an English word only as written ("IT")."""
     if term.isascii():
         written = _acronyms_that_are_words().get(term)
         if written:
             return re.search(rf"(?<![A-Za-z]){written}(?![A-Za-z])", text) is not None
-        return re.search(rf"(?<![a-z]){re.escape(term)}(?![a-z])", text.lower()) is not None
+        return _english_pattern(term).search(text.lower()) is not None
     return term in text.lower()
 
 

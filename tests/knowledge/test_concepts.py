@@ -57,3 +57,11 @@ def test_unknown_nouns_are_those_no_document_contains(statistics):
 def test_an_acronym_that_is_an_english_word_counts_only_as_written():
     assert "信息科技" in firsts("IT系统能外包吗?")
     assert "信息科技" not in firsts("Can we outsource it to a vendor?")
+
+
+def test_english_thesaurus_terms_match_their_inflections():
+    from knowledge.tokenize import mentioned_synonym_terms
+
+    assert {"approve", "analyse"} <= set(mentioned_synonym_terms("What is analysed before approving?"))
+    assert "policy" in mentioned_synonym_terms("Which policies apply?")
+    assert "sign" not in mentioned_synonym_terms("Which design applies?")  # whole words only
