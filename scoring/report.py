@@ -6,13 +6,12 @@ from datetime import date
 
 import altair as alt
 import pandas as pd
-from openpyxl import Workbook
-from openpyxl.styles import Font, PatternFill
+from openpyxl.styles import PatternFill
 
 from scoring.catalogue import VERDICT_LABELS
 from scoring.governance import AssessmentResult, Comparison, SectionScore
 from scoring.scope import ScopeVerdict
-from scoring.tables import add_sheet, markdown_table, workbook_bytes
+from scoring.tables import add_sheet, markdown_table, summary_workbook, workbook_bytes
 
 VERDICT_COLORS = {"prohibited": "#f8d7da", "caution": "#fff3cd", "allowed": "#d4edda",
                   "review": "#dde3ea"}
@@ -139,20 +138,14 @@ def to_markdown(report: ScopeReport) -> str:
 
 def to_excel(report: ScopeReport) -> bytes:
     """The whole check as an .xlsx workbook: summary, verdicts, assessment, gaps."""
-    workbook = Workbook()
-    summary = workbook.active
-    summary.title = "概要"
-    summary.append([report.title])
-    summary["A1"].font = Font(bold=True, size=14)
-    summary.append(["日期", f"{report.made_on:%Y-%m-%d}"])
-    summary.append(["依据", report.standard])
-    for verdict, count in verdict_counts(report.verdicts).items():
-        summary.append([VERDICT_LABELS[verdict], count])
+    rows = [["日期", f"{report.made_on:%Y-%m-%d}"], ["依据", report.standard]]
+    rows += [[VERDICT_LABELS[verdict], count]
+             for verdict, count in verdict_counts(report.verdicts).items()]
     if report.result is not None:
-        summary.append(["治理自评总分", _percent(report.result.score)])
-        summary.append(["未作答项", len(report.result.unanswered)])
-    for note in report.coverage:
-        summary.append(["文本缺漏", note])
+        rows += [["治理自评总分", _percent(report.result.score)],
+                 ["未作答项", len(report.result.unanswered)]]
+    rows += [["文本缺漏", note] for note in report.coverage]
+    workbook = summary_workbook(report.title, rows)
     sheet = add_sheet(workbook, "职能判定", verdict_table(report.verdicts))
     for row, item in enumerate(report.verdicts, start=2):
         sheet.cell(row, 2).fill = PatternFill("solid", fgColor=VERDICT_COLORS[item.verdict][1:])

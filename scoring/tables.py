@@ -18,6 +18,18 @@ def markdown_table(table: pd.DataFrame) -> list[str]:
                     for row in table.itertuples(index=False)]
 
 
+def summary_workbook(title: str, rows: list[list]) -> Workbook:
+    """A workbook whose first sheet, 概要, has the report's title in bold and then the rows."""
+    workbook = Workbook()
+    summary = workbook.active
+    summary.title = "概要"
+    summary.append([title])
+    summary["A1"].font = Font(bold=True, size=14)
+    for row in rows:
+        summary.append(row)
+    return workbook
+
+
 def add_sheet(workbook: Workbook, title: str, table: pd.DataFrame):
     """A new worksheet holding the table: bold header, wrapped cells."""
     sheet = workbook.create_sheet(title)

@@ -6,8 +6,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 import pandas as pd
-from openpyxl import Workbook
-from openpyxl.styles import Font, PatternFill
+from openpyxl.styles import PatternFill
 
 from scoring.elements.model import (
     BANK,
@@ -21,7 +20,7 @@ from scoring.elements.model import (
 from scoring.elements.services import target_text
 from scoring.scope import ScopeVerdict
 from scoring.sla.indicators import INDICATORS_BY_KEY, label
-from scoring.tables import add_sheet, markdown_table, workbook_bytes
+from scoring.tables import add_sheet, markdown_table, summary_workbook, workbook_bytes
 
 CHECK = "✓"
 MATRIX_COLUMNS = ["资源", "外包要素", "发包方提供", "发包方管理", "承包方提供", "承包方管理", "范围自检", "依据"]
@@ -158,16 +157,11 @@ def to_markdown(report: ElementReport) -> str:
 
 def to_excel(report: ElementReport) -> bytes:
     """The whole draft as an .xlsx workbook: summary, matrix, requirements, risks, 服务目录."""
-    workbook = Workbook()
-    summary = workbook.active
-    summary.title = "概要"
-    summary.append([report.title])
-    summary["A1"].font = Font(bold=True, size=14)
-    for row in (["日期", f"{report.made_on:%Y-%m-%d}"], ["依据", report.standard],
-                ["外包要素", report.plan.combination.label],
-                ["不得外包的项目", "、".join(v.function for v in report.prohibited) or "无"],
-                *(["文本缺漏", note] for note in report.coverage)):
-        summary.append(row)
+    workbook = summary_workbook(report.title, [
+        ["日期", f"{report.made_on:%Y-%m-%d}"], ["依据", report.standard],
+        ["外包要素", report.plan.combination.label],
+        ["不得外包的项目", "、".join(v.function for v in report.prohibited) or "无"],
+        *(["文本缺漏", note] for note in report.coverage)])
     add_sheet(workbook, "责任矩阵", matrix_table(report.plan, report.verdicts))
     add_sheet(workbook, "要求清单", requirement_table(report.plan))
     add_sheet(workbook, "风险与控制", risk_table(report.plan))
