@@ -100,7 +100,8 @@ with assessment_tab:
         except AssessmentError as error:
             st.error(str(error))
     if not result.complete:
-        pending = "、".join(str(item.number) for item in result.unanswered)
+        numbers = [str(item.number) for item in result.unanswered]
+        pending = "、".join(numbers[:8]) + ("等" if len(numbers) > 8 else "")
         st.warning(f"尚有 {len(result.unanswered)} 项未作答(第 {pending} 项):"
                    "可以先保存草稿,之后打开继续;得分只计已作答的项目。")
 

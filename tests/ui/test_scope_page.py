@@ -133,6 +133,7 @@ def test_a_half_filled_assessment_saves_as_a_draft_and_reopens(app_test, data_di
                 {"p1_customer_information": ("met", "保密协议"),
                  "p2_sales_compliance": ("not_met", "")}, title="一季度自评")
     assert "尚有 22 项未作答" in at.warning[0].value
+    assert "(第 3、4、5、6、7、8、9、10等 项)" in at.warning[0].value  # not all 22 numbers
     at = save(at)
     assert "自评已保存,尚未完成" in at.success[0].value
     assert saved_titles(data_dir) == ["一季度自评"]
