@@ -13,11 +13,11 @@ from knowledge.concepts import question_concepts
 from knowledge.question_forms import (
     DEFINITION_QUESTION,
     OPEN_QUESTION,
-    PERMISSION_QUESTION,
     PROHIBITION,
     QUANTITY,
     QUANTITY_QUESTION,
     contextual_query,
+    is_permission_question,
     sub_questions,
 )
 from knowledge.references import ClauseReference, clause_references
@@ -242,7 +242,7 @@ def lead_sentence(question: str, citations: list[Citation]) -> str:
         return "".join(f"{citation.title}是指:{citation.quote}" for citation in citations
                        if _is_term_label(citation) and citation.title.lower() in asked) \
             or f"{lead.title}是指:{lead.quote}"
-    if PERMISSION_QUESTION.search(question) and not OPEN_QUESTION.search(question) \
+    if is_permission_question(question) and not OPEN_QUESTION.search(question) \
             and PROHIBITION.search(lead.quote):
         return f"不可以。依据 {lead.label}:「{lead.quote}」"
     return f"依据 {lead.label}:「{lead.quote}」"

@@ -7,14 +7,14 @@ import re
 import jieba
 
 from knowledge.references import clause_references
-from knowledge.tokenize import mentioned_synonym_terms
+from knowledge.tokenize import learn_synonym_terms, mentioned_synonym_terms
 
 FOLLOW_UP_START = re.compile(r"^(那|那么|那如果|还有|另外|如果是|要是|and |what about |how about )",
                              re.IGNORECASE)
-# "能" that is not the end of a word such as 职能, 功能, 可能 ("哪些职能不能外包" asks no permission)
-CAN = r"(?<![职功技性智效体本潜才可产动赋])能"
-PERMISSION_QUESTION = re.compile(
-    rf"{CAN}不能|{CAN}否|可不可以|可以.{{0,12}}吗|可否|是否可以|允许|{CAN}.{{0,12}}吗|"
+# matched against the question's words separated by spaces, so that 能 counts only as a word of
+# its own ("哪些职能不能外包" asks no permission, "能不能外包" does)
+PERMISSION_WORDS = re.compile(
+    r" 能 不能 | 能否 | 可不可以 | 可否 | 是否 可以 | 允许 | (?:能|可以) .{0,24}吗 |"
     r"\b(can|may|could)\b|allowed", re.IGNORECASE)
 # a question asking which or what, to which "不可以" is no answer
 OPEN_QUESTION = re.compile(r"哪些|哪个|哪几|哪类|什么|\b(which|what)\b", re.IGNORECASE)
@@ -37,6 +37,12 @@ PART_SEPARATOR = re.compile(r"[，,；;？?。]")
 QUESTION_WORD = re.compile(
     r"什么|哪些|哪个|哪几|哪一|怎么|怎样|如何|谁|多少|吗|呢|是否|能否|能不能|要不要|可不可以|有没有|"
     r"\b(how|what|who|which|when|why|can|must|should|does|do|is|are)\b", re.IGNORECASE)
+
+
+def is_permission_question(question: str) -> bool:
+    """"能不能…", "…可以…吗", "can we…": a question whether something may be done."""
+    learn_synonym_terms()  # "内审能…" is 内审 + 能 only once jieba knows 内审
+    return bool(PERMISSION_WORDS.search(f" {' '.join(jieba.lcut(question))} "))
 
 
 def is_follow_up(question: str) -> bool:

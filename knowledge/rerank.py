@@ -9,7 +9,7 @@ import numpy as np
 from knowledge.base import KnowledgeBase
 from knowledge.chunks import Chunk
 from knowledge.concepts import question_concepts
-from knowledge.question_forms import DEFINITION_QUESTION, NORMATIVE, PERMISSION_QUESTION
+from knowledge.question_forms import DEFINITION_QUESTION, NORMATIVE, is_permission_question
 from knowledge.retrieval import Hit
 from knowledge.tokenize import expand_query, synonym_groups
 
@@ -43,7 +43,7 @@ def rerank(base: KnowledgeBase, query: str, hits: list[Hit]) -> list[Candidate]:
     query_vector = np.asarray(base.embeddings.embed_query(expand_query(query)), dtype=np.float32)
     concepts = question_concepts(query)
     statistics = index.concepts
-    permission = bool(PERMISSION_QUESTION.search(query))
+    permission = is_permission_question(query)
     stored = index.sentence_vectors([hit.chunk.chunk_id for hit in hits])
     top = hits[0].score
     candidates = []

@@ -9,7 +9,7 @@ import pytest
 from knowledge.answer import QuestionError, answer_question
 from knowledge.base import KnowledgeBase
 from knowledge.evaluate import evaluate
-from knowledge.question_forms import contextual_query
+from knowledge.question_forms import contextual_query, is_permission_question
 from settings import load_settings
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -122,6 +122,14 @@ def test_a_clause_the_loaded_text_lacks_is_said_to_be_missing(base):
 def test_a_follow_up_may_name_another_clause(base):
     answer = answer_question(base, "那5.1.3呢?", history=["5.1.2条说了什么?"])
     assert cited(answer) == ["5.1.3"]
+
+
+@pytest.mark.parametrize("question, asks", [
+    ("能不能把内审交给外包公司?", True), ("内审能外包吗", True), ("系统功能能否外包", True),
+    ("是否可以外包场地", True), ("Can we outsource internal audit?", True),
+    ("哪些职能不能外包?", False), ("外包场地有什么要求?", False)])
+def test_permission_questions_are_told_by_their_words(question, asks):
+    assert is_permission_question(question) is asks
 
 
 def test_which_question_is_not_answered_with_a_no(base):
