@@ -10,6 +10,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from errors import UserError
+
 PROJECT_ROOT = Path(__file__).resolve().parent
 ENV_PREFIX = "CSC_"
 
@@ -31,24 +33,34 @@ def _path(value: str) -> Path:
     return path if path.is_absolute() else PROJECT_ROOT / path
 
 
+class SettingsError(UserError):
+    """A setting given a value it cannot take (the message names the variable)."""
+
+
 def _positive_int(value: str) -> int:
-    number = int(value)
+    try:
+        number = int(value)
+    except ValueError:
+        number = 0
     if number <= 0:
-        raise ValueError("must be a positive integer")
+        raise ValueError("必须是正整数")
     return number
 
 
 def _non_negative_float(value: str) -> float:
-    number = float(value)
-    if number < 0:
-        raise ValueError("must not be negative")
+    try:
+        number = float(value)
+    except ValueError:
+        raise ValueError("必须是数字") from None
+    if not number >= 0 or number == float("inf"):
+        raise ValueError("必须是不小于 0 的有限数字")
     return number
 
 
 def _choice(*allowed: str) -> Callable[[str], str]:
     def parse(value: str) -> str:
         if value not in allowed:
-            raise ValueError(f"must be one of {', '.join(allowed)}")
+            raise ValueError(f"只能是 {'、'.join(allowed)} 之一")
         return value
 
     return parse
@@ -140,7 +152,7 @@ def load_settings(overrides: Mapping[str, Any] | None = None,
         try:
             values[setting.name] = setting.parse(str(source)) if source != "" else source
         except ValueError as error:
-            raise ValueError(f"{setting.env_var}={raw!r}: {error}") from None
+            raise SettingsError(f"环境变量 {setting.env_var}={raw!r} 无效:{error}。") from None
     return Settings(values)
 
 

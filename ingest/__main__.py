@@ -1,4 +1,4 @@
-"""Command line: parse a document to clauses, or build the knowledge index.
+"""文档入库的命令行:把文档解析为条款,或建立知识库索引。
 
     python -m ingest parse FILE [--json]
     python -m ingest build [FILE ...] [--force]
@@ -8,14 +8,17 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from collections.abc import Sequence
 from pathlib import Path
 
+from cli import CommandLine
 from ingest.documents import info_for_file, parse_document
-from ingest.errors import IngestError
+from ingest.indexer import Indexer
+from ingest.library import DocumentLibrary
 from settings import load_settings
 
 
-def _parse(args: argparse.Namespace) -> int:
+def parse(args: argparse.Namespace) -> None:
     settings = load_settings()
     path = Path(args.file)
     document = parse_document(path.read_bytes(), info_for_file(path),
@@ -24,22 +27,19 @@ def _parse(args: argparse.Namespace) -> int:
         records = [{**clause.to_dict(), "doc": document.info.short_name}
                    for clause in document.clauses]
         print(json.dumps(records, ensure_ascii=False, indent=2))
-        return 0
-    print(f"{document.info.file}: {len(document.clauses)} 条 ({document.style})")
+        return
+    print(f"{document.info.file}:{len(document.clauses)} 条({document.style})")
     for clause in document.clauses:
         flags = f"  [{', '.join(clause.flags)}]" if clause.flags else ""
         print(f"{'  ' * (clause.level - 1)}{clause.heading}{flags}")
     for note in document.gaps:
-        print(f"注意: {note}")
-    return 0
+        print(f"注意:{note}")
 
 
-def _build(args: argparse.Namespace) -> int:
-    from knowledge.base import KnowledgeBase
+def build(args: argparse.Namespace) -> None:
+    indexer = Indexer(load_settings())
 
-    knowledge_base = KnowledgeBase(load_settings())
-
-    def add_files(library) -> None:
+    def add_files(library: DocumentLibrary) -> None:
         for name in args.files:
             path = Path(name)
             data = path.read_bytes()
@@ -51,15 +51,14 @@ def _build(args: argparse.Namespace) -> int:
             print(f"已加入文档 {info.short_name}")
 
     if args.files:
-        _, result = knowledge_base.change(add_files, on_progress=_progress_bar)
+        _, result = indexer.change(add_files, on_progress=_progress_bar)
     else:
-        result = knowledge_base.build(on_progress=_progress_bar, force=args.force)
+        result = indexer.build(on_progress=_progress_bar, force=args.force)
     if result.up_to_date:
         print(f"索引已是最新({result.chunks} 个片段),无需重建。")
     else:
-        print(f"\n索引已建立: {result.chunks} 个片段,新向量 {result.embedded} 个,"
+        print(f"\n索引已建立:{result.chunks} 个片段,新向量 {result.embedded} 个,"
               f"复用 {result.reused} 个,用时 {result.seconds:.1f} 秒。")
-    return 0
 
 
 def _progress_bar(done: int, total: int, stage: str) -> None:
@@ -71,23 +70,15 @@ def _progress_bar(done: int, total: int, stage: str) -> None:
     sys.stderr.flush()
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m ingest", description=__doc__.splitlines()[0])
-    commands = parser.add_subparsers(dest="command", required=True)
-    parse = commands.add_parser("parse", help="把文档解析为条款(不写入任何内容)")
-    parse.add_argument("file")
-    parse.add_argument("--json", action="store_true", help="以 JSON 输出条款列表")
-    parse.set_defaults(run=_parse)
-    build = commands.add_parser("build", help="建立或更新知识库索引")
-    build.add_argument("files", nargs="*", help="先加入知识库的文档")
-    build.add_argument("--force", action="store_true", help="即使内容未变也重建")
-    build.set_defaults(run=_build)
-    args = parser.parse_args(argv)
-    try:
-        return args.run(args)
-    except (IngestError, OSError) as error:
-        print(f"错误: {error}", file=sys.stderr)
-        return 2
+def main(argv: Sequence[str] | None = None) -> int:
+    commands = CommandLine("python -m ingest", __doc__)
+    command = commands.add("parse", "把文档解析为条款(不写入任何内容)", parse)
+    command.add_argument("file")
+    command.add_argument("--json", action="store_true", help="以 JSON 输出条款列表")
+    command = commands.add("build", "建立或更新知识库索引", build)
+    command.add_argument("files", nargs="*", help="先加入知识库的文档")
+    command.add_argument("--force", action="store_true", help="即使内容未变也重建")
+    return commands.main(argv)
 
 
 if __name__ == "__main__":

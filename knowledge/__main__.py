@@ -1,8 +1,8 @@
-"""Command line: search the knowledge base, or ask it a question.
+"""知识库的命令行:混合检索,或提问(摘录式回答,引用条款原文)。
 
     python -m knowledge search "问题" [--k 5] [--json]
     python -m knowledge ask "问题" [--json]
-    python -m knowledge ask --jsonl < questions.txt     (one question per line, or {"q": "..."})
+    python -m knowledge ask --jsonl < questions.txt     (每行一个问题,或 {"q": "..."})
 """
 from __future__ import annotations
 
@@ -10,48 +10,54 @@ import argparse
 import json
 import sys
 import time
+from collections.abc import Sequence
 
-from knowledge.answer import QuestionError, ask
-from knowledge.base import IndexNotBuilt, KnowledgeBase
+from cli import CommandLine, fail
+from errors import UserError
+from knowledge.assistant import ask
+from knowledge.base import KnowledgeBase
+from settings import load_settings
 
 
-def _search(args: argparse.Namespace) -> int:
-    hits = KnowledgeBase().search(args.query, k=args.k)
+def search(args: argparse.Namespace) -> None:
+    hits = KnowledgeBase(load_settings()).search(args.query, k=args.k)
     if args.json:
         print(json.dumps([hit.to_dict() for hit in hits], ensure_ascii=False, indent=2))
-        return 0
+        return
     for number, hit in enumerate(hits, start=1):
         print(f"{number}. {hit.chunk.short_name} {hit.chunk.clause} {hit.chunk.title}"
-              f"  (得分 {hit.score:.4f}; 向量名次 {hit.dense_rank}, BM25 名次 {hit.bm25_rank})")
-    return 0
+              f"  (得分 {hit.score:.4f};向量名次 {hit.dense_rank},BM25 名次 {hit.bm25_rank})")
 
 
-def _ask(args: argparse.Namespace) -> int:
-    base = KnowledgeBase()
+def answer(args: argparse.Namespace) -> int | None:
+    base = KnowledgeBase(load_settings())
     if args.jsonl:
-        for line in sys.stdin:
-            if not line.strip():
-                continue
-            question = _question_of(line)
-            started = time.perf_counter()
-            try:
-                record = ask(base, question).to_dict()
-            except QuestionError as error:
-                record = {"covered": False, "answer": str(error), "citations": []}
-            record["latency_ms"] = round((time.perf_counter() - started) * 1000, 1)
-            print(json.dumps(record, ensure_ascii=False), flush=True)
-        return 0
+        return _answer_lines(base)
     if args.question is None:
-        print("错误: 请给出问题,或用 --jsonl 从标准输入读取。", file=sys.stderr)
-        return 2
-    answer = ask(base, args.question)
+        return fail("请给出问题,或用 --jsonl 从标准输入读取。")
+    reply = ask(base, args.question)
     if args.json:
-        print(json.dumps(answer.to_dict(), ensure_ascii=False, indent=2))
-    else:
-        print(answer.answer)
-        for citation in answer.related:
-            print(f"可能相关: {citation.label}")
-    return 0
+        print(json.dumps(reply.to_dict(), ensure_ascii=False, indent=2))
+        return None
+    print(reply.answer)
+    for citation in reply.related:
+        print(f"可能相关:{citation.label}")
+    return None
+
+
+def _answer_lines(base: KnowledgeBase) -> None:
+    """One JSON answer per question line; a question that cannot be asked gives its message."""
+    base.current()  # no index: one message for the whole batch, not one per line
+    for line in sys.stdin:
+        if not line.strip():
+            continue
+        started = time.perf_counter()
+        try:
+            record = ask(base, _question_of(line)).to_dict()
+        except UserError as error:
+            record = {"covered": False, "answer": str(error), "citations": []}
+        record["latency_ms"] = round((time.perf_counter() - started) * 1000, 1)
+        print(json.dumps(record, ensure_ascii=False), flush=True)
 
 
 def _question_of(line: str) -> str:
@@ -59,30 +65,22 @@ def _question_of(line: str) -> str:
     if line.startswith("{"):
         try:
             return str(json.loads(line).get("q", ""))
-        except json.JSONDecodeError:
+        except (json.JSONDecodeError, AttributeError):
             return line
     return line
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m knowledge", description=__doc__.splitlines()[0])
-    commands = parser.add_subparsers(dest="command", required=True)
-    search = commands.add_parser("search", help="混合检索(向量 + BM25)")
-    search.add_argument("query")
-    search.add_argument("--k", type=int, default=None, help="返回条数(默认取设置 CSC_RETRIEVAL_K)")
-    search.add_argument("--json", action="store_true")
-    search.set_defaults(run=_search)
-    ask = commands.add_parser("ask", help="提问:摘录式回答,引用条款原文")
-    ask.add_argument("question", nargs="?")
-    ask.add_argument("--json", action="store_true", help="输出 {covered, answer, citations}")
-    ask.add_argument("--jsonl", action="store_true", help="从标准输入逐行读问题,逐行输出 JSON")
-    ask.set_defaults(run=_ask)
-    args = parser.parse_args(argv)
-    try:
-        return args.run(args)
-    except (IndexNotBuilt, QuestionError) as error:
-        print(f"错误: {error}", file=sys.stderr)
-        return 2
+def main(argv: Sequence[str] | None = None) -> int:
+    commands = CommandLine("python -m knowledge", __doc__)
+    command = commands.add("search", "混合检索(向量 + BM25)", search)
+    command.add_argument("query")
+    command.add_argument("--k", type=int, default=None, help="返回条数(默认取设置 CSC_RETRIEVAL_K)")
+    command.add_argument("--json", action="store_true")
+    command = commands.add("ask", "提问:摘录式回答,引用条款原文", answer)
+    command.add_argument("question", nargs="?")
+    command.add_argument("--json", action="store_true", help="输出 {covered, answer, citations}")
+    command.add_argument("--jsonl", action="store_true", help="从标准输入逐行读问题,逐行输出 JSON")
+    return commands.main(argv)
 
 
 if __name__ == "__main__":

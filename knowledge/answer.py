@@ -7,8 +7,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 
-from knowledge.base import KnowledgeBase
-from knowledge.chunks import Chunk, sentences
+from errors import UserError
+from ingest.chunks import Chunk, sentences
+from ingest.tokenize import expand_query
+from knowledge.base import KnowledgeBase, Snapshot
 from knowledge.concepts import question_concepts
 from knowledge.question_forms import (
     DEFINITION_QUESTION,
@@ -21,9 +23,8 @@ from knowledge.question_forms import (
     sub_questions,
 )
 from knowledge.references import ClauseReference, clause_references
-from knowledge.rerank import BEST_POSSIBLE_SCORE, Candidate, rerank, term_entries
+from knowledge.rerank import BEST_POSSIBLE_SCORE, Candidate, is_term_entry, rerank, term_entries
 from knowledge.retrieval import Hit
-from knowledge.tokenize import expand_query
 
 NOT_COVERED = "已加载的文档未涉及该问题。"
 OUT_OF_SCOPE = "这个问题超出了本助手的范围:我只依据已加载的文档回答客户服务中心服务外包管理方面的问题。"
@@ -37,7 +38,7 @@ PART_MIN_COVERAGE = 0.5  # of a part's concepts, in one sentence of the clause a
 REFERRED_QUOTES = 6  # sentences quoted of a clause the question names by number
 
 
-class QuestionError(ValueError):
+class QuestionError(UserError):
     """A question that cannot be asked as typed; the message is user-facing (Chinese)."""
 
 
@@ -106,20 +107,21 @@ def answer_question(base: KnowledgeBase, question: str, history: list[str] | Non
     """The extractive answer to a question, with exact quotes and citations, best first."""
     settings = base.settings
     question = validate(question, settings.question_max_chars)
+    snapshot = base.current()  # the one build this answer reads
     query = contextual_query(question, history or [])
     references = clause_references(query)
     if references:
-        referred = _answer_referred(base, question, query, references, doc_ids)
+        referred = _answer_referred(snapshot, question, query, references, doc_ids)
         if referred is not None:
             return referred
-    hits = base.search(query, k=settings.retrieval_k, doc_ids=doc_ids)
-    coverage = base.index().concepts.known_share(question_concepts(query))
+    hits = snapshot.search(query, k=settings.retrieval_k, doc_ids=doc_ids)
+    coverage = snapshot.concepts.known_share(question_concepts(query))
     if not hits or coverage == 0:
         return Answer(question, False, OUT_OF_SCOPE, [])
-    terms = term_entries(base, question, query, hits)
+    terms = term_entries(snapshot, question, query, hits)
     if terms:
         hits = terms + [hit for hit in hits if hit not in terms]
-    candidates = rerank(base, query, hits)
+    candidates = rerank(snapshot, query, hits)
     defining = [candidate for candidate in candidates if candidate.hit in terms]
     defining.sort(key=lambda candidate: terms.index(candidate.hit))
     candidates = defining + [candidate for candidate in candidates if candidate not in defining]
@@ -127,9 +129,9 @@ def answer_question(base: KnowledgeBase, question: str, history: list[str] | Non
     supported = coverage >= settings.answer_min_coverage \
         or best.similarity >= settings.answer_min_similarity
     if "empty" in best.hit.chunk.flags or not supported:
-        return _not_covered(base, question, candidates)
+        return _not_covered(snapshot, question, candidates)
     if QUANTITY_QUESTION.search(question) and not QUANTITY.search(best.hit.chunk.text):
-        return _not_covered(base, question, candidates, reason=NO_FIGURE)
+        return _not_covered(snapshot, question, candidates, reason=NO_FIGURE)
     supporting = [best] + [candidate for candidate in candidates[1:] if candidate in defining or (
                            candidate.score >= settings.answer_support_ratio * best.score
                            and (candidate.overlap >= SUPPORT_OVERLAP_SHARE * best.overlap
@@ -137,34 +139,34 @@ def answer_question(base: KnowledgeBase, question: str, history: list[str] | Non
                            and candidate.sentences and "empty" not in candidate.hit.chunk.flags)]
     citations = [_citation(candidate, 2 if number == 0 else 1)
                  for number, candidate in enumerate(supporting[:MAX_CITATIONS])]
-    absent = base.index().concepts.unknown_nouns(question_concepts(query))
+    absent = snapshot.concepts.unknown_nouns(question_concepts(query))
     whole = Answer(question, True, compose(question, citations, absent), citations)
     parts = sub_questions(query)
-    return _with_parts(base, whole, parts, candidates) if len(parts) > 1 else whole
+    return _with_parts(snapshot, whole, parts, candidates) if len(parts) > 1 else whole
 
 
-def _answer_referred(base: KnowledgeBase, question: str, query: str,
+def _answer_referred(snapshot: Snapshot, question: str, query: str,
                      references: list[ClauseReference], doc_ids: list[str] | None
                      ) -> Answer | None:
     """The answer to a question naming clauses ("5.1.2条说了什么", "第五章讲什么"): the named
     clauses quoted whole; for a clause with sub-clauses, its outline and the sub-clauses closest
     to the question. None when the question names no loaded clause by a mere dotted number."""
-    named, below, outlines = _referred(base, question, references, doc_ids)
+    named, below, outlines = _referred(snapshot, question, references, doc_ids)
     if not named and not below:
         explicit = [reference.written for reference in references if reference.explicit]
         if not explicit:
             return None
-        hits = base.search(query, k=base.settings.retrieval_k, doc_ids=doc_ids)
+        hits = snapshot.search(query, doc_ids=doc_ids)
         reason = f"已加载的文档中没有「{'」「'.join(explicit)}」。"
-        return _not_covered(base, question, rerank(base, query, hits) if hits else [],
+        return _not_covered(snapshot, question, rerank(snapshot, query, hits) if hits else [],
                             reason=reason)
     hits = [Hit(chunk, 1.0, None, None, None, None) for chunk in dict.fromkeys(named + below)]
     candidates = {candidate.hit.chunk.chunk_id: candidate
-                  for candidate in rerank(base, query, hits)}
+                  for candidate in rerank(snapshot, query, hits)}
     rest = query
     for reference in references:
         rest = rest.replace(reference.written, " ")
-    concepts, statistics = question_concepts(rest), base.index().concepts
+    concepts, statistics = question_concepts(rest), snapshot.concepts
     if not any(statistics.coverage(concepts, sentence) for chunk in named + below
                for sentence in sentences(chunk.text)):
         # "5.1.2条说了什么": nothing asked that tells its sentences apart, so quote it in order
@@ -179,16 +181,16 @@ def _answer_referred(base: KnowledgeBase, question: str, query: str,
     if not citations:
         empty = [f"{_citation(candidate, 1).label} 在已加载的文本中只有标题,没有正文。"
                  for candidate in chosen[:3]]
-        return _not_covered(base, question, chosen, reason="".join(empty))
+        return _not_covered(snapshot, question, chosen, reason="".join(empty))
     return Answer(question, True, "\n".join(outlines + [compose(question, citations)]), citations)
 
 
-def _referred(base: KnowledgeBase, question: str, references: list[ClauseReference],
+def _referred(snapshot: Snapshot, question: str, references: list[ClauseReference],
               doc_ids: list[str] | None) -> tuple[list[Chunk], list[Chunk], list[str]]:
     """The chunks of the named clauses, those of the clauses below them, and an outline line
     for each named clause that has clauses below it. A question naming a document by its short
     name ("外包细则第二条") looks only there."""
-    chunks = [chunk for chunk in base.index().chunks if not doc_ids or chunk.doc_id in doc_ids]
+    chunks = [chunk for chunk in snapshot.chunks if not doc_ids or chunk.doc_id in doc_ids]
     mentioned = {chunk.doc_id for chunk in chunks if chunk.short_name in question}
     chunks = [chunk for chunk in chunks if not mentioned or chunk.doc_id in mentioned]
     named, below, outlines = [], [], []
@@ -221,13 +223,12 @@ def _referred_chunks(reference: ClauseReference, chunks: list[Chunk]
     return found
 
 
-def _not_covered(base: KnowledgeBase, question: str, candidates: list[Candidate],
+def _not_covered(snapshot: Snapshot, question: str, candidates: list[Candidate],
                  reason: str = "") -> Answer:
     related = [_citation(candidate, 1) for candidate in candidates[:3]]
     lines = [NOT_COVERED + reason]
-    gaps = [note for document in base.documents() if any(c.doc_id == document.info.doc_id
-                                                         for c in related)
-            for note in document.gaps if "中断" in note or "只有标题" in note]
+    gaps = [note for doc_id in dict.fromkeys(citation.doc_id for citation in related)
+            for note in snapshot.gaps(doc_id) if "中断" in note or "只有标题" in note]
     if gaps:
         lines.append("这可能是因为已加载的文本不完整:" + ";".join(gap.rstrip("。") for gap in gaps)
                      + "。如需完整依据,请在「知识库」加载官方全文。")
@@ -237,19 +238,15 @@ def _not_covered(base: KnowledgeBase, question: str, candidates: list[Candidate]
 def lead_sentence(question: str, citations: list[Citation]) -> str:
     """The point of the answer, first: a definition, a "no", or the best-supported sentence."""
     lead = citations[0]
-    if DEFINITION_QUESTION.search(question) and _is_term_label(lead):
+    if DEFINITION_QUESTION.search(question) and is_term_entry(lead.path):
         asked = expand_query(question).lower()
         return "".join(f"{citation.title}是指:{citation.quote}" for citation in citations
-                       if _is_term_label(citation) and citation.title.lower() in asked) \
+                       if is_term_entry(citation.path) and citation.title.lower() in asked) \
             or f"{lead.title}是指:{lead.quote}"
     if is_permission_question(question) and not OPEN_QUESTION.search(question) \
             and PROHIBITION.search(lead.quote):
         return f"不可以。依据 {lead.label}:「{lead.quote}」"
     return f"依据 {lead.label}:「{lead.quote}」"
-
-
-def _is_term_label(citation: Citation) -> bool:
-    return any("术语" in heading for heading in citation.path[:-1])
 
 
 def compose(question: str, citations: list[Citation], absent: list[str] = (),
@@ -273,13 +270,13 @@ def compose(question: str, citations: list[Citation], absent: list[str] = (),
     return "\n".join(lines)
 
 
-def _with_parts(base: KnowledgeBase, whole: Answer, parts: list[str],
+def _with_parts(snapshot: Snapshot, whole: Answer, parts: list[str],
                 candidates: list[Candidate]) -> Answer:
     """The answer to the whole question, plus, for each of its parts, the retrieved clause
     sharing most of that part's concepts when the whole question's citations miss it
     ("外包需要哪些制度,组织架构怎么设?"), each with its own point. No part is searched again:
     the parts are judged within what the whole question retrieved."""
-    statistics = base.index().concepts
+    statistics = snapshot.concepts
     cited = {(citation.doc_id, citation.clause) for citation in whole.citations}
     additions = []
     for part in parts:
@@ -303,38 +300,3 @@ def _with_parts(base: KnowledgeBase, whole: Answer, parts: list[str],
     absent = statistics.unknown_nouns(question_concepts(whole.question))
     return replace(whole, answer=compose(whole.question, citations, absent, leads),
                    citations=citations)
-
-
-def ask(base: KnowledgeBase, question: str, history: list[str] | None = None,
-        doc_ids: list[str] | None = None) -> Answer:
-    """The assistant's answer: extractive, or generative when an endpoint is configured."""
-    from knowledge.generate import generative_answer  # imports this module
-
-    return generative_answer(base.settings, answer_question(base, question, history, doc_ids))
-
-
-EXAMPLE_QUESTIONS = (
-    "能不能把内审交给外包公司?",
-    "外包场地有什么要求?",
-    "什么是服务目录?",
-    "外包管理的组织架构怎么设置?",
-    "Who signs the SLA?",
-)
-
-
-def transcript_markdown(turns: list[tuple[str, Answer]], when: str) -> str:
-    """The conversation as a Markdown document, with every citation and quote."""
-    lines = [f"# 智能问答记录({when})", ""]
-    for number, (question, answer) in enumerate(turns, start=1):
-        lines += [f"## {number}. {question}", "", answer.answer, ""]
-        for notice in answer.notices:
-            lines += [f"> {notice}", ""]
-        if answer.citations:
-            lines.append("引用:")
-            lines += [f"- {c.label}:「{c.quote}」" for c in answer.citations]
-            lines.append("")
-        if answer.related:
-            lines.append("可能相关:")
-            lines += [f"- {c.label}" for c in answer.related]
-            lines.append("")
-    return "\n".join(lines)

@@ -1,7 +1,5 @@
-"""The knowledge base as one object: settings in, documents, index, search and build out.
-
-This is the composition root the pages, the CLIs and the tests share.
-"""
+"""The knowledge base as one object: the documents and index of a data directory (written through
+the indexer) and searches over one snapshot of the index at a time."""
 from __future__ import annotations
 
 import threading
@@ -11,100 +9,128 @@ from typing import TypeVar
 
 from langchain_core.embeddings import Embeddings
 
+from errors import UserError
+from ingest.chunks import Chunk
 from ingest.documents import ParsedDocument
+from ingest.index import BuildResult, KnowledgeIndex, Progress, read_manifest
+from ingest.indexer import Indexer
 from ingest.library import DocumentLibrary
-from knowledge.embeddings import make_embeddings
-from knowledge.index import (
-    BuildResult,
-    KnowledgeIndex,
-    Progress,
-    build_index,
-    open_index,
-    read_manifest,
-)
+from knowledge.concepts import ConceptStatistics
 from knowledge.retrieval import Hit, HybridRetriever, hybrid_search
-from knowledge.store import chroma_client
-from settings import Settings, load_settings
+from settings import Settings
 
 T = TypeVar("T")
 
 
-class IndexNotBuilt(RuntimeError):
+class IndexNotBuilt(UserError):
     """Searching before any index was built."""
 
     def __str__(self) -> str:
         return "知识库索引尚未建立:请先运行 `python -m ingest build`(`make run` 会自动完成)。"
 
 
-class KnowledgeBase:
-    def __init__(self, settings: Settings | None = None, embeddings: Embeddings | None = None):
-        self.settings = settings or load_settings()
-        self._embeddings = embeddings
-        self._index: KnowledgeIndex | None = None
-        self._changing = threading.Lock()  # one change at a time (the app shares this object)
+class Snapshot:
+    """One build of the index and what is derived from it. An answer reads only one snapshot,
+    so a rebuild swapped in meanwhile cannot mix two builds into one answer."""
 
-    @cached_property
-    def embeddings(self) -> Embeddings:
-        return self._embeddings or make_embeddings(self.settings.embedding_backend,
-                                                   self.settings.embedding_model_path)
+    def __init__(self, index: KnowledgeIndex, settings: Settings, embeddings: Embeddings):
+        self.index = index
+        self.settings = settings
+        self.embeddings = embeddings
 
     @property
-    def max_upload_bytes(self) -> int:
-        return self.settings.max_upload_mb * 1024 * 1024
-
-    @cached_property
-    def library(self) -> DocumentLibrary:
-        return DocumentLibrary(self.settings.corpus_dir, self.settings.data_dir,
-                               self.max_upload_bytes)
+    def build_id(self) -> str:
+        return self.index.build_id
 
     @property
-    def client(self):
-        """The Chroma client: a Chroma server when CSC_CHROMA_HOST is set, else embedded."""
-        return chroma_client(self.settings.data_dir, self.settings.chroma_host,
-                             self.settings.chroma_port)
+    def model_id(self) -> str:
+        return self.index.model_id
 
-    def documents(self) -> list[ParsedDocument]:
-        """Every document in use, parsed from its file."""
-        return self.library.parsed()
+    @property
+    def manifest(self) -> dict:
+        return self.index.manifest
 
-    def change(self, edit: Callable[[DocumentLibrary], T],
-               on_progress: Progress | None = None) -> tuple[T, BuildResult]:
-        """Change the library and rebuild the index, both or neither: a failure anywhere
-        (a bad file, the embedding half-way) leaves the documents and the index as they were."""
-        with self._changing, self.library.transaction() as library:
-            outcome = edit(library)
-            result = self.build(on_progress)
-        return outcome, result
+    @property
+    def chunks(self) -> list[Chunk]:
+        return self.index.chunks
 
-    def index(self) -> KnowledgeIndex | None:
-        """The current build, reopened when another build has been swapped in."""
-        manifest = read_manifest(self.settings.data_dir, self.embeddings.model_id)
-        if manifest is None:
-            return None
-        if self._index is None or self._index.build_id != manifest["build_id"]:
-            self._index = open_index(self.settings.data_dir, self.embeddings, self.client)
-        return self._index
+    @cached_property
+    def concepts(self) -> ConceptStatistics:
+        """How often each concept occurs among the chunks (heading and text)."""
+        return ConceptStatistics([chunk.passage for chunk in self.chunks])
 
-    def build(self, on_progress: Progress | None = None, force: bool = False) -> BuildResult:
-        result = build_index(self.settings.data_dir, self.client, self.documents(),
-                             self.embeddings, self.settings.chunk_max_chars, on_progress, force)
-        self._index = None
-        return result
+    def gaps(self, doc_id: str) -> list[str]:
+        """What the indexed copy of a document lacks (notes made when it was indexed)."""
+        return next((document.get("gaps", []) for document in self.manifest["documents"]
+                     if document["doc_id"] == doc_id), [])
 
     def search(self, query: str, k: int | None = None,
                doc_ids: list[str] | None = None) -> list[Hit]:
-        index = self.index()
-        if index is None:
-            raise IndexNotBuilt()
         s = self.settings
-        return hybrid_search(index, query, k or s.retrieval_k, s.rrf_k, s.dense_weight,
+        return hybrid_search(self.index, query, k or s.retrieval_k, s.rrf_k, s.dense_weight,
                              s.bm25_weight, doc_ids)
 
     def retriever(self, doc_ids: list[str] | None = None) -> HybridRetriever:
-        index = self.index()
-        if index is None:
-            raise IndexNotBuilt()
         s = self.settings
-        return HybridRetriever(index=index, k=s.retrieval_k, rrf_k=s.rrf_k,
+        return HybridRetriever(index=self.index, k=s.retrieval_k, rrf_k=s.rrf_k,
                                dense_weight=s.dense_weight, bm25_weight=s.bm25_weight,
                                doc_ids=doc_ids)
+
+
+class KnowledgeBase:
+    """Documents, index and search of the data directory the settings name."""
+
+    def __init__(self, settings: Settings, embeddings: Embeddings | None = None):
+        self.settings = settings
+        self.indexer = Indexer(settings, embeddings)
+        self._snapshot: Snapshot | None = None
+        self._opening = threading.Lock()
+
+    @property
+    def embeddings(self) -> Embeddings:
+        return self.indexer.embeddings
+
+    @property
+    def library(self) -> DocumentLibrary:
+        return self.indexer.library
+
+    @property
+    def max_upload_bytes(self) -> int:
+        return self.indexer.max_upload_bytes
+
+    def documents(self) -> list[ParsedDocument]:
+        """Every document in use, parsed from its file."""
+        return self.indexer.documents()
+
+    def change(self, edit: Callable[[DocumentLibrary], T],
+               on_progress: Progress | None = None) -> tuple[T, BuildResult]:
+        """Change the library and rebuild the index, both or neither (see Indexer.change)."""
+        return self.indexer.change(edit, on_progress)
+
+    def build(self, on_progress: Progress | None = None, force: bool = False) -> BuildResult:
+        return self.indexer.build(on_progress, force)
+
+    def snapshot(self) -> Snapshot | None:
+        """The current build, reopened when another build has been swapped in; None before the
+        first build."""
+        model_id = self.embeddings.model_id
+        manifest = read_manifest(self.settings.data_dir, model_id)
+        if manifest is None:
+            return None
+        with self._opening:
+            if self._snapshot is None or self._snapshot.build_id != manifest["build_id"]:
+                index = KnowledgeIndex(self.settings.data_dir, model_id, manifest, self.embeddings,
+                                       self.indexer.client)
+                self._snapshot = Snapshot(index, self.settings, self.embeddings)
+            return self._snapshot
+
+    def current(self) -> Snapshot:
+        """The current build; IndexNotBuilt before the first one."""
+        snapshot = self.snapshot()
+        if snapshot is None:
+            raise IndexNotBuilt()
+        return snapshot
+
+    def search(self, query: str, k: int | None = None,
+               doc_ids: list[str] | None = None) -> list[Hit]:
+        return self.current().search(query, k, doc_ids)

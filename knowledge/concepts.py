@@ -16,7 +16,7 @@ from functools import lru_cache
 import jieba
 import jieba.posseg
 
-from knowledge.tokenize import (
+from ingest.tokenize import (
     learn_synonym_terms,
     mentioned_synonym_terms,
     stopwords,

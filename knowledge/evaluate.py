@@ -1,12 +1,11 @@
-"""Evaluate the question answering on a golden set.
+"""问答质量评估:在问题集上计算引用命中率、拒答率与延迟。
 
     python -m knowledge.evaluate tests/data/golden_qa.jsonl [--json]
 
-Each line: {"q": "...", "clauses": ["5.1.2", ...]} (best clause first), {"q": "...",
-"off_topic": true} (not about the domain: to be declined) or {"q": "...", "uncovered": true} (about
-the domain, but the loaded documents do not answer it: to be answered "未涉及"). Prints recall@1 and
-recall@3 of the first citations, MRR, quote exactness, acceptance of in-scope questions, refusal of
-off-topic ones, recognition of uncovered ones, and p50/p95 latency (warm).
+问题集每行一个 JSON:{"q": "…", "clauses": ["5.1.2", …]}(范围内问题,最相关的条款在前);
+{"q": "…", "off_topic": true}(与主题无关,应婉拒);{"q": "…", "uncovered": true}(属于本领域,
+但已加载的文档没有回答,应答“未涉及”)。输出首个引用的 recall@1 与 recall@3、MRR、引文精确率、
+范围内作答率、范围外拒答率、未涉及识别率,以及(预热后的)p50/p95 延迟。
 """
 from __future__ import annotations
 
@@ -16,8 +15,10 @@ import sys
 import time
 from pathlib import Path
 
+from cli import CommandLine
 from knowledge.answer import answer_question
 from knowledge.base import KnowledgeBase
+from settings import load_settings
 
 FLOORS = {"recall_at_1": 0.90, "recall_at_3": 0.98, "quote_exactness": 1.0,
           "in_scope_acceptance": 0.95, "off_topic_refusal": 0.90}
@@ -82,21 +83,16 @@ def evaluate(base: KnowledgeBase, rows: list[dict]) -> dict:
     }
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m knowledge.evaluate",
-                                     description=__doc__.splitlines()[0])
-    parser.add_argument("file")
-    parser.add_argument("--json", action="store_true")
-    args = parser.parse_args(argv)
+def run(args: argparse.Namespace) -> None:
     rows = [json.loads(line) for line in Path(args.file).read_text(encoding="utf-8").splitlines()
             if line.strip()]
-    report = evaluate(KnowledgeBase(), rows)
+    report = evaluate(KnowledgeBase(load_settings()), rows)
     if args.json:
         print(json.dumps(report, ensure_ascii=False, indent=2))
-        return 0
+        return
     for miss in report["misses"]:
         expected = miss["expected"] or "未涉及"
-        print(f"  未命中: {miss['q']}  期望 {expected}  引用 {miss['cited']}"
+        print(f"  未命中:{miss['q']}  期望 {expected}  引用 {miss['cited']}"
               f"{'' if miss['covered'] else '  (判为未涉及)'}")
     print(f"问题 {report['questions']} 个(范围内 {report['in_scope']},范围外 {report['off_topic']},"
           f"文档未涉及 {report['uncovered']})")
@@ -109,8 +105,14 @@ def main(argv: list[str] | None = None) -> int:
         floor = FLOORS.get(key)
         mark = "" if floor is None else ("  ✓" if report[key] >= floor else f"  ✗ (下限 {floor})")
         print(f"{label:<12} {report[key]:.3f}{mark}")
-    print(f"延迟 p50 {report['latency_p50_ms']:.1f} ms, p95 {report['latency_p95_ms']:.1f} ms")
-    return 0
+    print(f"延迟 p50 {report['latency_p50_ms']:.1f} ms,p95 {report['latency_p95_ms']:.1f} ms")
+
+
+def main(argv: list[str] | None = None) -> int:
+    commands = CommandLine("python -m knowledge.evaluate", __doc__, handler=run)
+    commands.parser.add_argument("file", help="问题集(JSON Lines)")
+    commands.parser.add_argument("--json", action="store_true", help="以 JSON 输出全部数字与未命中的问题")
+    return commands.main(argv)
 
 
 if __name__ == "__main__":

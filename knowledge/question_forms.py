@@ -6,8 +6,8 @@ import re
 
 import jieba
 
+from ingest.tokenize import learn_synonym_terms, mentioned_synonym_terms
 from knowledge.references import clause_references
-from knowledge.tokenize import learn_synonym_terms, mentioned_synonym_terms
 
 FOLLOW_UP_START = re.compile(r"^(那|那么|那如果|还有|另外|如果是|要是|and |what about |how about )",
                              re.IGNORECASE)

@@ -2,16 +2,16 @@
 concepts they contain; and the term entries a definition question names."""
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
 
-from knowledge.base import KnowledgeBase
-from knowledge.chunks import Chunk
+from ingest.tokenize import expand_query, synonym_groups
+from knowledge.base import Snapshot
 from knowledge.concepts import question_concepts
 from knowledge.question_forms import DEFINITION_QUESTION, NORMATIVE, is_permission_question
 from knowledge.retrieval import Hit
-from knowledge.tokenize import expand_query, synonym_groups
 
 # Re-ranking of the retrieved clauses: fused retrieval score (relative to the best), plus the
 # similarity of the clause's best sentence, plus the (rarity-weighted) share of the question's
@@ -37,14 +37,14 @@ class Candidate:
     score: float
 
 
-def rerank(base: KnowledgeBase, query: str, hits: list[Hit]) -> list[Candidate]:
+def rerank(snapshot: Snapshot, query: str, hits: list[Hit]) -> list[Candidate]:
     """The hits re-ranked by their best sentence and the question's concepts they contain."""
-    index = base.index()
-    query_vector = np.asarray(base.embeddings.embed_query(expand_query(query)), dtype=np.float32)
+    query_vector = np.asarray(snapshot.embeddings.embed_query(expand_query(query)),
+                              dtype=np.float32)
     concepts = question_concepts(query)
-    statistics = index.concepts
+    statistics = snapshot.concepts
     permission = is_permission_question(query)
-    stored = index.sentence_vectors([hit.chunk.chunk_id for hit in hits])
+    stored = snapshot.index.sentence_vectors([hit.chunk.chunk_id for hit in hits])
     top = hits[0].score
     candidates = []
     for hit in hits:
@@ -66,20 +66,20 @@ def rerank(base: KnowledgeBase, query: str, hits: list[Hit]) -> list[Candidate]:
     return sorted(candidates, key=lambda candidate: -candidate.score)
 
 
-def is_term_entry(chunk: Chunk) -> bool:
-    return any("术语" in heading for heading in chunk.path[:-1])
+def is_term_entry(path: Sequence[str]) -> bool:
+    """A term entry: a clause under a heading of terms (术语和定义)."""
+    return any("术语" in heading for heading in path[:-1])
 
 
-def term_entries(base: KnowledgeBase, question: str, query: str, hits: list[Hit]
-                  ) -> list[Hit]:
+def term_entries(snapshot: Snapshot, question: str, query: str, hits: list[Hit]) -> list[Hit]:
     """For a definition question ("什么是服务目录", "发包方和承包方分别指谁"), the entries
     defining the terms it names, in the order it names them, retrieved or not."""
     if not DEFINITION_QUESTION.search(question):
         return []
     expanded = expand_query(query).lower()
     retrieved = {hit.chunk.chunk_id: hit for hit in hits}
-    entries = [chunk for chunk in base.index().chunks
-               if is_term_entry(chunk) and chunk.title and chunk.title.lower() in expanded]
+    entries = [chunk for chunk in snapshot.chunks
+               if is_term_entry(chunk.path) and chunk.title and chunk.title.lower() in expanded]
     entries.sort(key=lambda chunk: _first_mention(query.lower(), chunk.title.lower(), expanded))
     top = hits[0].score if hits else 1.0
     return [retrieved.get(chunk.chunk_id) or Hit(chunk, top, None, None, None, None)

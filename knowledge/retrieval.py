@@ -7,8 +7,8 @@ from langchain_core.callbacks import CallbackManagerForRetrieverRun
 from langchain_core.documents import Document
 from langchain_core.retrievers import BaseRetriever
 
-from knowledge.chunks import Chunk
-from knowledge.index import KnowledgeIndex
+from ingest.chunks import Chunk
+from ingest.index import KnowledgeIndex
 
 CANDIDATES_PER_RESULT = 4
 MIN_CANDIDATES = 20

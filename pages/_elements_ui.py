@@ -4,30 +4,30 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from pages._resources import confirm_deletion, current_documents, knowledge_base, plain
+from pages._resources import confirm_deletion, plain, services
 from pages._scope_ui import scope_checker
-from scoring.element_drafts import DraftStore, SavedDraft
+from scoring.elements.drafts import DraftStore, SavedDraft
 from scoring.elements.model import ElementError, ElementModel, Plan
 from scoring.elements.report import comparison_table, plan_counts, requirement_changes
-from scoring.elements.services import check_scope, editor_frame, indicator_options, rebase
-from scoring.function_list import split_lines
-from scoring.scope import ScopeVerdict
+from scoring.elements.service_catalogue import check_scope, editor_frame, indicator_options, rebase
+from scoring.scope.checker import ScopeVerdict
+from scoring.scope.function_list import split_lines
 
 DEFAULT_PICK = ["人员"]
 COMPARE_DEFAULTS = {"A": ["人员"], "B": ["人员", "运营场所", "系统"]}
 
 
 def element_model() -> ElementModel:
-    """The element definitions, quoted from the documents loaded now (cheap: no model, no index)."""
-    return ElementModel.from_documents(current_documents())
+    """The element definitions, quoted from the documents loaded now."""
+    return services().element_model
 
 
 def draft_store() -> DraftStore:
-    return DraftStore(knowledge_base().settings.data_dir)
+    return services().drafts
 
 
 def threshold_s() -> float:
-    return knowledge_base().settings.sla_threshold_s
+    return services().settings.sla_threshold_s
 
 
 def chosen_plan(model: ElementModel) -> Plan:
@@ -42,7 +42,7 @@ def scope_verdicts(plan: Plan, edited: pd.DataFrame) -> dict[str, ScopeVerdict]:
     return check_scope(scope_checker(), [*plan.combination.others, *names])
 
 
-def catalogue_editor(plan: Plan) -> pd.DataFrame:
+def service_catalogue_editor(plan: Plan) -> pd.DataFrame:
     """The 服务目录 table editor; rebuilt (keeping edits) when the combination changes."""
     state = st.session_state
     if state.get("elements_basis") != plan.combination:
@@ -129,7 +129,7 @@ def comparison(model: ElementModel) -> None:
                                      accept_new_options=True,
                                      placeholder="选择要素,或输入其他要素后回车")
             try:
-                plan = model.plan(model.combine(choices))
+                plan = model.plan(model.combine_choices(choices))
             except ElementError as error:
                 st.error(str(error))
                 plans.append(None)

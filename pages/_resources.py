@@ -10,15 +10,20 @@ import streamlit as st
 
 from ingest.documents import ParsedDocument
 from knowledge.base import KnowledgeBase
-from settings import Settings, load_settings
+from scoring.services import Services, create_services
+from settings import Settings
 
 MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|>~<$])")
 
 
 @st.cache_resource(show_spinner="正在加载知识库与向量模型…")
+def services() -> Services:
+    """The app's services, built once per server process and shared by every session."""
+    return create_services()
+
+
 def knowledge_base() -> KnowledgeBase:
-    """One knowledge base per server process, shared by every session (never mutated per user)."""
-    return KnowledgeBase(load_settings())
+    return services().knowledge
 
 
 @st.cache_data(show_spinner=False)
@@ -29,8 +34,8 @@ def documents(_knowledge_base: KnowledgeBase, build_id: str) -> list[ParsedDocum
 
 def current_documents() -> list[ParsedDocument]:
     base = knowledge_base()
-    index = base.index()
-    return documents(base, index.build_id if index else "")
+    snapshot = base.snapshot()
+    return documents(base, snapshot.build_id if snapshot else "")
 
 
 def plain(text: str) -> str:

@@ -5,39 +5,27 @@ import pandas as pd
 import streamlit as st
 from pandas.io.formats.style import Styler
 
-from pages._resources import confirm_deletion, current_documents, knowledge_base, plain
-from scoring.assessments import AssessmentStore, SavedAssessment
-from scoring.catalogue import VERDICT_LABELS
-from scoring.function_list import FunctionListError, prepare, read_upload, split_lines
-from scoring.governance import (
-    ANSWER_LABELS,
-    Answer,
-    AssessmentError,
-    ChecklistItem,
-    load_checklist,
-)
-from scoring.report import VERDICT_COLORS, verdict_table
-from scoring.scope import ScopeChecker, ScopeVerdict
-from scoring.standard import Standard
+from pages._resources import confirm_deletion, knowledge_base, plain, services
+from scoring.scope.assessments import AssessmentStore, SavedAssessment
+from scoring.scope.checker import ScopeChecker, ScopeVerdict
+from scoring.scope.function_list import FunctionListError, prepare, read_upload, split_lines
+from scoring.scope.functions import VERDICT_LABELS
+from scoring.scope.governance import ANSWER_LABELS, Answer, AssessmentError, ChecklistItem
+from scoring.scope.report import VERDICT_COLORS, verdict_table
 
 BADGE_COLORS = {"prohibited": "red", "caution": "orange", "allowed": "green", "review": "gray"}
 
 
-@st.cache_resource(show_spinner="正在准备职能目录与向量模型…")
 def scope_checker() -> ScopeChecker:
-    """One checker per server process (its catalogue vectors are computed once)."""
-    base = knowledge_base()
-    return ScopeChecker(Standard.from_documents(current_documents()), base.embeddings,
-                        cache_dir=base.settings.data_dir / "cache")
+    return services().scope_checker
 
 
-@st.cache_resource(show_spinner=False)
 def checklist() -> list[ChecklistItem]:
-    return load_checklist(scope_checker().standard)
+    return services().checklist
 
 
 def assessment_store() -> AssessmentStore:
-    return AssessmentStore(knowledge_base().settings.data_dir, checklist())
+    return services().assessments
 
 
 def run_check(picked: list[str], typed: str, upload) -> None:

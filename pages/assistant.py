@@ -3,7 +3,8 @@ import time
 
 import streamlit as st
 
-from knowledge.answer import EXAMPLE_QUESTIONS, Answer, QuestionError, ask, transcript_markdown
+from knowledge.answer import Answer, QuestionError
+from knowledge.assistant import EXAMPLE_QUESTIONS, ask, transcript_markdown
 from pages._resources import current_documents, knowledge_base, plain
 
 st.title("智能问答")
@@ -11,7 +12,7 @@ st.caption("依据已加载的文档回答,逐字引用条款原文并注明出�
            "也可以按条款编号提问,如“5.1.2条说了什么?”。")
 
 base = knowledge_base()
-if base.index() is None:
+if base.snapshot() is None:
     st.warning("知识库索引尚未建立:请运行 `python -m ingest build`(`make run` 会自动完成)。")
     st.stop()
 

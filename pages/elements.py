@@ -16,7 +16,12 @@ from scoring.elements.report import (
     to_excel,
     to_markdown,
 )
-from scoring.elements.services import CatalogueError, count_edits, items_from_editor, prohibited
+from scoring.elements.service_catalogue import (
+    ServiceCatalogueError,
+    count_edits,
+    items_from_editor,
+    prohibited,
+)
 from scoring.standard import CitationError
 
 st.title("外包要素")
@@ -63,15 +68,15 @@ threshold = ui.threshold_s()
 with tabs[2]:
     st.caption("双方共同确定的服务目录草稿(第4.1条)。可增删行、修改内容;指标与 SLA 看板一致,"
                "目标值默认取 SLA 合同模板,方向:接通率类 ≥,放弃率、投诉率与时长类 ≤。")
-    edited = ui.catalogue_editor(plan)
+    edited = ui.service_catalogue_editor(plan)
     try:
         items, problems = items_from_editor(edited, plan.combination, model, threshold), []
-    except CatalogueError as error:
+    except ServiceCatalogueError as error:
         items, problems = None, error.problems
         st.error(f"服务目录有 {len(problems)} 处问题,修正后才能保存和导出:")
         st.markdown("\n".join(f"- {plain(text)}" for text in problems))
     else:
-        changed, removed = count_edits(items, plan.catalogue)
+        changed, removed = count_edits(items, plan.service_catalogue)
         st.caption(f"服务目录 {len(items)} 项;相对默认草稿修改或新增 {changed} 项,删除 {removed} 项。")
     verdicts = ui.scope_verdicts(plan, edited)
     flagged = [v for v in verdicts.values() if v.verdict != "allowed"]

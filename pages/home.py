@@ -9,7 +9,7 @@ st.caption("依据 GB/T 32314-2015《商业银行客户服务中心服务外包�
            "所有计算在本机完成,不向外部发送任何数据。")
 
 base = knowledge_base()
-index = base.index()
+index = base.snapshot()
 documents = current_documents()
 clause_total = sum(len(document.clauses) for document in documents)
 

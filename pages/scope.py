@@ -5,9 +5,9 @@ import streamlit as st
 
 from pages import _scope_ui as ui
 from pages._resources import plain
-from scoring.catalogue import VERDICT_LABELS
-from scoring.governance import AssessmentError, compare, score
-from scoring.report import (
+from scoring.scope.functions import VERDICT_LABELS
+from scoring.scope.governance import AssessmentError, compare, score
+from scoring.scope.report import (
     ScopeReport,
     changes_table,
     comparison_table,
@@ -36,7 +36,7 @@ store = ui.assessment_store()
 functions_tab, assessment_tab, export_tab = st.tabs(["职能判定", "治理自评", "报告导出"])
 
 with functions_tab:
-    picked = st.multiselect("从职能目录中选择", [entry.name for entry in checker.catalogue],
+    picked = st.multiselect("从职能目录中选择", [entry.name for entry in checker.functions],
                             key="scope_catalogue", placeholder="选择一项或多项职能")
     typed = st.text_area("或逐行输入职能描述(每行一项)", key="scope_text", height=140,
                          placeholder="例如:\n外呼营销\n对外包项目开展内部审计")

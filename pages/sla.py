@@ -2,25 +2,16 @@
 import pandas as pd
 import streamlit as st
 
-from pages._resources import plain
-from scoring.erlang import StaffingInput, required_agents
+from pages._resources import plain, services
 from scoring.sla import board, charts, queries, sample, targets
+from scoring.sla.erlang import StaffingInput, required_agents
 from scoring.sla.errors import SlaInputError
 from scoring.sla.indicators import COUNT_KEYS, KPI_KEYS, label
 from scoring.sla.store import SlaStore
-from settings import load_settings
 
-settings = load_settings()
-N = settings.sla_threshold_s
+N = services().settings.sla_threshold_s
 FORMATS = {"rate": "percent", "seconds": "%.1f 秒", "score": "%.1f 分", "count": "localized"}
 DEFAULT = targets.DEFAULT_SCOPE
-
-
-@st.cache_resource(show_spinner=False)
-def sla_store(data_dir: str, max_upload_mb: int) -> SlaStore:
-    """One store per data directory, shared by every session."""
-    return SlaStore.for_settings(load_settings({"data_dir": data_dir,
-                                                "sla_max_upload_mb": max_upload_mb}))
 
 
 @st.cache_data(show_spinner="正在计算指标…", max_entries=8)
@@ -68,7 +59,7 @@ def kpi_config() -> dict:
 st.title("SLA看板")
 st.caption(f"外包商的服务水平对照合同目标:达标、扣款、趋势与人力测算。每个数字旁注明其定义;"
            f"服务水平门限 N = {N} 秒(设置 CSC_SLA_THRESHOLD_S)。")
-store = sla_store(str(settings.data_dir), settings.sla_max_upload_mb)
+store = services().sla_store
 try:
     store.ensure_sample(sample.generate)
 except SlaInputError as error:
@@ -180,7 +171,7 @@ with tabs[4]:
         for cell, (field, title, low, high, default, factor) in zip(cells, board.ERLANG_INPUTS)})
     try:
         staffing = required_agents(request)
-    except ValueError as error:
+    except SlaInputError as error:
         st.error(str(error))
     else:
         for column, (title, value, note) in zip(st.columns(6), board.staffing_cells(staffing)):

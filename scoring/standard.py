@@ -6,13 +6,12 @@ import unicodedata
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
+from errors import UserError
 from ingest.clauses import Clause
 from ingest.documents import ParsedDocument
 
-CITATIONS_FILE = Path(__file__).with_name("citations.toml")
 
-
-class CitationError(ValueError):
+class CitationError(UserError):
     """A quotation the data files cite is not in the loaded text; the message is user-facing."""
 
 
@@ -38,20 +37,22 @@ class Citation:
 class Standard:
     """One parsed document and the named quotations checked against its clause texts."""
 
-    def __init__(self, document: ParsedDocument, quotes: dict[str, dict[str, str]]):
+    def __init__(self, document: ParsedDocument, quotes: dict[str, dict[str, str]],
+                 source: str = "citations.toml"):
         self.document = document
+        self.source = source  # the data file the quotations come from
         self.clauses: dict[str, Clause] = {clause.clause: clause for clause in document.clauses}
         self.citations = {key: self._citation(key, quote) for key, quote in quotes.items()}
 
     @classmethod
-    def from_documents(cls, documents: list[ParsedDocument],
-                       path: Path = CITATIONS_FILE) -> Standard:
-        """The standard the citations file names, found among the loaded documents."""
+    def from_documents(cls, documents: list[ParsedDocument], path: Path) -> Standard:
+        """The standard a citations file names (its ``doc``), found among the loaded documents,
+        with the file's quotations (its ``[quote]`` table) checked against it."""
         data = tomllib.loads(path.read_text(encoding="utf-8"))
         document = next((item for item in documents if item.info.doc_id == data["doc"]), None)
         if document is None:
             raise CitationError(f"知识库中没有文档「{data['doc']}」,无法引用条款原文。")
-        return cls(document, data["quote"])
+        return cls(document, data["quote"], path.name)
 
     @property
     def short_name(self) -> str:
@@ -61,7 +62,7 @@ class Standard:
         try:
             return self.citations[key]
         except KeyError:
-            raise CitationError(f"引文「{key}」未在 {CITATIONS_FILE.name} 中定义。") from None
+            raise CitationError(f"引文「{key}」未在 {self.source} 中定义。") from None
 
     def heading(self, clause: str) -> str:
         """The clause number and its title as the loaded text has them, e.g. "4.2 人员外包"."""

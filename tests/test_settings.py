@@ -3,7 +3,7 @@ from pathlib import Path
 
 import pytest
 
-from settings import SETTINGS, load_settings, settings_table_markdown
+from settings import SETTINGS, SettingsError, load_settings, settings_table_markdown
 
 README = Path(__file__).resolve().parents[1] / "README.md"
 
@@ -24,7 +24,7 @@ def test_environment_overrides_and_explicit_overrides_win():
     ("CSC_RETRIEVAL_K", "zero"), ("CSC_RETRIEVAL_K", "0"), ("CSC_EMBEDDING_BACKEND", "openai"),
     ("CSC_DENSE_WEIGHT", "-1")])
 def test_invalid_values_name_the_variable(variable, value):
-    with pytest.raises(ValueError, match=variable):
+    with pytest.raises(SettingsError, match=variable):
         load_settings(environ={variable: value})
 
 

@@ -7,8 +7,9 @@ from dataclasses import dataclass, replace
 from functools import cache
 from pathlib import Path
 
+from errors import UserError
 from ingest.documents import ParsedDocument
-from scoring.catalogue import match_key
+from scoring.scope.functions import match_key
 from scoring.sla.indicators import INDICATORS_BY_KEY
 from scoring.sla.targets import SlaTarget, default_contract
 from scoring.standard import Citation, Standard
@@ -26,7 +27,7 @@ MAX_OTHERS = 20
 MAX_OTHER_CHARS = 40
 
 
-class ElementError(ValueError):
+class ElementError(UserError):
     """A choice or an edit that cannot be used as given; ``str(error)`` is shown to the user."""
 
 
@@ -153,7 +154,7 @@ class Plan:
     requirements: tuple[Requirement, ...]
     risks: tuple[Risk, ...]
     indicators: tuple[tuple[str, tuple[str, ...]], ...]  # (SLA key, the elements suggesting it)
-    catalogue: tuple[ServiceItem, ...]
+    service_catalogue: tuple[ServiceItem, ...]  # the draft 服务目录
 
     def to_dict(self) -> dict:
         return {"elements": list(self.combination.elements), "others": list(self.combination.others),
@@ -191,12 +192,17 @@ class ElementModel:
     def element(self, name: str) -> Element:
         return next(element for element in self.elements if element.name == name)
 
-    def combine(self, choices: Iterable[str], others: Iterable[str] = ()) -> Combination:
-        """The chosen elements; a choice that is not a standard element counts as a 其他 entry."""
-        choices = list(choices)
-        picked = {name for name in choices if name in self.names}
-        typed = [" ".join(text.split()) for text in
-                 [*(name for name in choices if name not in self.names), *others] if text.strip()]
+    def combine(self, elements: Iterable[str], others: Iterable[str] = ()) -> Combination:
+        """The chosen standard elements and the bank's own 其他 entries; an element name the
+        standard does not list is refused."""
+        elements = [" ".join(name.split()) for name in elements]
+        unknown = [name for name in elements if name not in self.names]
+        if unknown:
+            raise ElementError(
+                f"未知的外包要素「{'」「'.join(unknown)}」:标准列出的要素是{'、'.join(self.names)}。"
+                f"行方自行列出的要素请作为「{OTHER}」要素的条目单独填写。")
+        picked = set(elements)
+        typed = [" ".join(text.split()) for text in others if text.strip()]
         self._check_others(typed)
         if typed:
             picked.add(OTHER)
@@ -205,6 +211,13 @@ class ElementModel:
         if not picked:
             raise ElementError("还没有选择外包要素:请至少选择一个(人员、运营场所、系统、管理或其他)。")
         return Combination(tuple(name for name in self.names if name in picked), tuple(typed))
+
+    def combine_choices(self, choices: Iterable[str]) -> Combination:
+        """Choices from one list where a name that is not a standard element is a 其他 entry
+        (the comparison's picker, which accepts typed names)."""
+        choices = list(choices)
+        return self.combine([name for name in choices if name in self.names],
+                            [name for name in choices if name not in self.names])
 
     def plan(self, combination: Combination) -> Plan:
         """The responsibility matrix, merged requirements and risks, and the draft 服务目录."""

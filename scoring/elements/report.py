@@ -17,14 +17,14 @@ from scoring.elements.model import (
     ServiceItem,
     sla_template,
 )
-from scoring.elements.services import target_text
-from scoring.scope import ScopeVerdict
+from scoring.elements.service_catalogue import prohibited, target_text
+from scoring.exports import add_sheet, markdown_table, summary_workbook, workbook_bytes
+from scoring.scope.checker import ScopeVerdict
 from scoring.sla.indicators import INDICATORS_BY_KEY, label
-from scoring.tables import add_sheet, markdown_table, summary_workbook, workbook_bytes
 
 CHECK = "✓"
 MATRIX_COLUMNS = ["资源", "外包要素", "发包方提供", "发包方管理", "承包方提供", "承包方管理", "范围自检", "依据"]
-CATALOGUE_COLUMNS = ["服务项目", "外包要素", "服务内容", "指标", "目标", "范围自检"]
+SERVICE_CATALOGUE_COLUMNS = ["服务项目", "外包要素", "服务内容", "指标", "目标", "范围自检"]
 PROHIBITED_FILL = "f8d7da"
 
 
@@ -46,7 +46,7 @@ class ElementReport:
 
     @property
     def prohibited(self) -> list[ScopeVerdict]:
-        return [v for v in self.verdicts.values() if v.verdict == "prohibited"]
+        return prohibited(self.verdicts)
 
 
 def parties(names: frozenset[str]) -> str:
@@ -87,13 +87,13 @@ def indicator_table(plan: Plan, threshold_s: float) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["指标", "要素", "定义", "合同模板目标"])
 
 
-def catalogue_table(items: tuple[ServiceItem, ...] | list[ServiceItem], threshold_s: float,
+def service_catalogue_table(items: tuple[ServiceItem, ...] | list[ServiceItem], threshold_s: float,
                     verdicts: Mapping[str, ScopeVerdict] | None = None) -> pd.DataFrame:
     verdicts = verdicts or {}
     rows = [[item.name, item.element, item.description,
              label(item.indicator, threshold_s) if item.indicator else "", target_text(item),
              verdicts[item.name].label if item.name in verdicts else ""] for item in items]
-    return pd.DataFrame(rows, columns=CATALOGUE_COLUMNS)
+    return pd.DataFrame(rows, columns=SERVICE_CATALOGUE_COLUMNS)
 
 
 def comparison_table(first: Plan, second: Plan) -> pd.DataFrame:
@@ -121,12 +121,12 @@ def plan_counts(plan: Plan) -> dict[str, int]:
     """The figures shown side by side when comparing."""
     return {"承包方提供": sum(row.has(CONTRACTOR, "provide") for row in plan.responsibilities),
             "要求": len(plan.requirements), "风险": len(plan.risks),
-            "服务项目": len(plan.catalogue)}
+            "服务项目": len(plan.service_catalogue)}
 
 
 def to_csv(report: ElementReport) -> bytes:
     """The 服务目录 as CSV (UTF-8 with BOM, so Excel opens it with the right characters)."""
-    table = catalogue_table(report.items, report.threshold_s, report.verdicts)
+    table = service_catalogue_table(report.items, report.threshold_s, report.verdicts)
     return table.to_csv(index=False).encode("utf-8-sig")
 
 
@@ -149,7 +149,7 @@ def to_markdown(report: ElementReport) -> str:
     lines += ["", "## 四、建议的 SLA 指标", ""]
     lines += markdown_table(indicator_table(plan, report.threshold_s))
     lines += ["", "## 五、服务目录(草稿)", ""]
-    lines += markdown_table(catalogue_table(report.items, report.threshold_s, report.verdicts))
+    lines += markdown_table(service_catalogue_table(report.items, report.threshold_s, report.verdicts))
     if report.coverage:
         lines += ["", "## 说明:依据文本的缺漏", ""] + [f"- {note}" for note in report.coverage]
     return "\n".join(lines) + "\n"
@@ -167,11 +167,11 @@ def to_excel(report: ElementReport) -> bytes:
     add_sheet(workbook, "风险与控制", risk_table(report.plan))
     add_sheet(workbook, "建议指标", indicator_table(report.plan, report.threshold_s))
     sheet = add_sheet(workbook, "服务目录",
-                   catalogue_table(report.items, report.threshold_s, report.verdicts))
+                   service_catalogue_table(report.items, report.threshold_s, report.verdicts))
     for row, item in enumerate(report.items, start=2):
         verdict = report.verdicts.get(item.name)
         if verdict is not None and verdict.verdict == "prohibited":
-            sheet.cell(row, len(CATALOGUE_COLUMNS)).fill = PatternFill("solid", fgColor=PROHIBITED_FILL)
+            sheet.cell(row, len(SERVICE_CATALOGUE_COLUMNS)).fill = PatternFill("solid", fgColor=PROHIBITED_FILL)
     return workbook_bytes(workbook)
 
 

@@ -6,9 +6,9 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from scoring.erlang import Staffing
 from scoring.sla import queries
 from scoring.sla.attainment import attainment
+from scoring.sla.erlang import Staffing
 from scoring.sla.indicators import INDICATORS, INDICATORS_BY_KEY, KPI_KEYS, label
 from scoring.sla.store import SlaStore
 from scoring.sla.targets import DIRECTIONS, Contract, contract_for, load_contracts

@@ -15,7 +15,13 @@ import duckdb
 import numpy as np
 import pandas as pd
 
-from scoring.erlang import StaffingInput, average_speed_of_answer, required_agents, wait_probability
+from scoring.sla.erlang import (
+    StaffingInput,
+    average_speed_of_answer,
+    required_agents,
+    wait_probability,
+)
+from scoring.sla.errors import SlaInputError
 from scoring.sla.sources import literal
 
 VENDORS = (("华信客服", "HX"), ("联众外包", "LZ"), ("远景呼叫", "YJ"), ("恒通服务", "HT"),
@@ -45,7 +51,7 @@ def generate_days(vendors: int, days: int, calls_per_day: int, seed: int,
                   start: dt.date = START) -> Iterator[pd.DataFrame]:
     """Sample call records one day at a time (all vendors), sorted by arrival."""
     if vendors < 1 or days < 1 or calls_per_day < 1:
-        raise ValueError("外包商数、天数与每日呼入量都必须为正整数。")
+        raise SlaInputError("外包商数、天数与每日呼入量都必须为正整数。")
     rng = np.random.default_rng(seed)
     names = vendor_names(vendors)
     slipping = vendors - 1 if vendors > 1 else None
@@ -131,7 +137,7 @@ def write_sample(path: Path, vendors: int = 3, days: int = 90, calls_per_day: in
     """Write sample call records to .csv, .parquet or .xlsx; returns the number of rows."""
     suffix = path.suffix.lower()
     if suffix not in (".csv", ".parquet", ".xlsx"):
-        raise ValueError("输出文件应为 .csv、.parquet 或 .xlsx。")
+        raise SlaInputError("输出文件应为 .csv、.parquet 或 .xlsx。")
     with duckdb.connect() as connection:
         connection.execute("SET enable_progress_bar = false")
         for number, frame in enumerate(generate_days(vendors, days, calls_per_day, seed)):

@@ -127,11 +127,6 @@ class SlaStore:
         self._idle_timer: threading.Timer | None = None
         self._lock = threading.Lock()
 
-    @classmethod
-    def for_settings(cls, settings: object) -> SlaStore:
-        """The store in the configured data directory."""
-        return cls(Path(settings.data_dir) / DATABASE_FILE, settings.sla_max_upload_mb * 1048576)
-
     @contextmanager
     def cursor(self) -> Iterator[duckdb.DuckDBPyConnection]:
         """A cursor of the shared connection, opened (and the schema made) when needed."""

@@ -5,9 +5,9 @@ import pytest
 from langchain_core.embeddings import Embeddings
 
 from ingest.errors import IngestError
+from ingest.index import read_manifest
 from knowledge.answer import answer_question
 from knowledge.base import KnowledgeBase
-from knowledge.index import read_manifest
 from settings import load_settings
 from tests.docgen import write_docx
 

@@ -7,17 +7,15 @@ from pathlib import Path
 import pytest
 
 from knowledge.answer import QuestionError, answer_question
-from knowledge.base import KnowledgeBase
 from knowledge.evaluate import evaluate
 from knowledge.question_forms import contextual_query, is_permission_question
-from settings import load_settings
 
 ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture(scope="module")
-def base(built_data_dir):
-    return KnowledgeBase(load_settings({"data_dir": built_data_dir}))
+def base(built_services):
+    return built_services.knowledge
 
 
 def cited(answer) -> list[str]:

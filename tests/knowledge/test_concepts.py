@@ -1,14 +1,12 @@
 """Question concepts and their weights over the real index of the standard."""
 import pytest
 
-from knowledge.base import KnowledgeBase
 from knowledge.concepts import ConceptStatistics, question_concepts
-from settings import load_settings
 
 
 @pytest.fixture(scope="module")
-def statistics(built_data_dir) -> ConceptStatistics:
-    return KnowledgeBase(load_settings({"data_dir": built_data_dir})).index().concepts
+def statistics(built_services) -> ConceptStatistics:
+    return built_services.knowledge.current().concepts
 
 
 def firsts(question: str) -> list[str]:
@@ -60,7 +58,7 @@ def test_an_acronym_that_is_an_english_word_counts_only_as_written():
 
 
 def test_english_thesaurus_terms_match_their_inflections():
-    from knowledge.tokenize import mentioned_synonym_terms
+    from ingest.tokenize import mentioned_synonym_terms
 
     assert {"approve", "analyse"} <= set(mentioned_synonym_terms("What is analysed before approving?"))
     assert "policy" in mentioned_synonym_terms("Which policies apply?")

@@ -6,7 +6,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
-from knowledge.answer import ask
+from knowledge.assistant import ask
 from knowledge.base import KnowledgeBase
 from settings import load_settings
 

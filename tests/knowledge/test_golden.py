@@ -2,14 +2,11 @@
 import json
 from pathlib import Path
 
-from knowledge.base import KnowledgeBase
-from settings import load_settings
-
 GOLDEN = Path(__file__).resolve().parents[1] / "data" / "golden_qa.jsonl"
 
 
-def test_hybrid_recall_at_3_on_the_golden_set(built_data_dir):
-    base = KnowledgeBase(load_settings({"data_dir": built_data_dir}))
+def test_hybrid_recall_at_3_on_the_golden_set(built_services):
+    base = built_services.knowledge
     questions = [json.loads(line) for line in GOLDEN.read_text(encoding="utf-8").splitlines()]
     in_scope = [row for row in questions if row.get("clauses")]
     assert len(in_scope) >= 40

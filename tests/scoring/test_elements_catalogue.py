@@ -8,11 +8,10 @@ import pandas as pd
 import pytest
 from openpyxl import load_workbook
 
-from knowledge.base import KnowledgeBase
 from scoring.elements.model import ElementModel, ServiceItem
 from scoring.elements.report import ElementReport, to_csv, to_excel, to_markdown
-from scoring.elements.services import (
-    CatalogueError,
+from scoring.elements.service_catalogue import (
+    ServiceCatalogueError,
     check_scope,
     count_edits,
     editor_frame,
@@ -21,25 +20,19 @@ from scoring.elements.services import (
     rebase,
     target_text,
 )
-from scoring.scope import ScopeChecker
-from settings import load_settings
+from scoring.scope.checker import ScopeChecker
 
 THRESHOLD = 20
 
 
 @pytest.fixture(scope="module")
-def base(tmp_path_factory) -> KnowledgeBase:
-    return KnowledgeBase(load_settings({"data_dir": tmp_path_factory.mktemp("data")}))
+def model(built_services) -> ElementModel:
+    return built_services.element_model
 
 
 @pytest.fixture(scope="module")
-def model(base) -> ElementModel:
-    return ElementModel.from_documents(base.documents())
-
-
-@pytest.fixture(scope="module")
-def checker(base) -> ScopeChecker:
-    return ScopeChecker.from_knowledge_base(base)
+def checker(built_services) -> ScopeChecker:
+    return built_services.scope_checker
 
 
 @pytest.fixture(scope="module")
@@ -48,18 +41,18 @@ def plan(model):
 
 
 def edited(plan, row: int = 0, **cells) -> pd.DataFrame:
-    frame = editor_frame(plan.catalogue, THRESHOLD).astype(object)  # any cell may hold text
+    frame = editor_frame(plan.service_catalogue, THRESHOLD).astype(object)  # any cell may hold text
     for column, value in cells.items():
         frame.loc[row, column] = value
     return frame
 
 
 def test_the_editor_round_trip_gives_back_the_catalogue(plan, model):
-    frame = editor_frame(plan.catalogue, THRESHOLD)
+    frame = editor_frame(plan.service_catalogue, THRESHOLD)
     assert frame.iloc[0].tolist() == ["人工热线接听", "人员",
                                       "承包方坐席按行方业务规则与话术受理来电咨询和业务办理",
                                       "20秒服务水平(%)", 80.0]
-    assert items_from_editor(frame, plan.combination, model, THRESHOLD) == list(plan.catalogue)
+    assert items_from_editor(frame, plan.combination, model, THRESHOLD) == list(plan.service_catalogue)
 
 
 def test_an_edited_row_and_an_added_row_are_read_in_sla_units(plan, model):
@@ -96,7 +89,7 @@ BAD_EDITS = [
 
 @pytest.mark.parametrize("cells, message", BAD_EDITS)
 def test_bad_edits_are_named_by_row(plan, model, cells, message):
-    with pytest.raises(CatalogueError) as error:
+    with pytest.raises(ServiceCatalogueError) as error:
         items_from_editor(edited(plan, **cells), plan.combination, model, THRESHOLD)
     assert any(message in problem for problem in error.value.problems), error.value.problems
 
@@ -104,7 +97,7 @@ def test_bad_edits_are_named_by_row(plan, model, cells, message):
 def test_every_problem_is_reported_at_once(plan, model):
     frame = edited(plan, 目标值=150)
     frame.loc[1, "目标值"] = None
-    with pytest.raises(CatalogueError, match="服务目录有 2 处问题") as error:
+    with pytest.raises(ServiceCatalogueError, match="服务目录有 2 处问题") as error:
         items_from_editor(frame, plan.combination, model, THRESHOLD)
     assert [problem[:5] for problem in error.value.problems] == ["第 1 行", "第 2 行"]
 
@@ -113,12 +106,12 @@ def test_edits_are_counted_against_the_default_draft(plan, model):
     frame = edited(plan, 目标值=90).drop(index=2)
     frame.loc[len(frame) + 1] = ["夜间值班坐席", "人员", "", None, None]
     items = items_from_editor(frame, plan.combination, model, THRESHOLD)
-    assert count_edits(items, plan.catalogue) == (2, 1)
-    assert count_edits(plan.catalogue, plan.catalogue) == (0, 0)
+    assert count_edits(items, plan.service_catalogue) == (2, 1)
+    assert count_edits(plan.service_catalogue, plan.service_catalogue) == (0, 0)
 
 
 def test_an_emptied_catalogue_is_refused(plan, model):
-    with pytest.raises(CatalogueError, match="服务目录为空"):
+    with pytest.raises(ServiceCatalogueError, match="服务目录为空"):
         items_from_editor(editor_frame([], THRESHOLD), plan.combination, model, THRESHOLD)
 
 
@@ -138,13 +131,13 @@ def test_edits_survive_a_change_of_combination(model, plan):
 def test_a_dropped_other_entry_takes_its_row_with_it(model):
     two = model.plan(model.combine(["人员"], ["知识库维护", "客户满意度回访"]))
     one = model.plan(model.combine(["人员"], ["客户满意度回访"]))
-    frame = rebase(editor_frame(two.catalogue, THRESHOLD), two.combination, one, THRESHOLD)
+    frame = rebase(editor_frame(two.service_catalogue, THRESHOLD), two.combination, one, THRESHOLD)
     assert "知识库维护" not in set(frame["服务项目"]) and "客户满意度回访" in set(frame["服务项目"])
 
 
 def test_default_catalogue_items_pass_the_scope_check(model, checker):
     everything = model.plan(model.combine(model.names, ["知识库维护"]))
-    verdicts = check_scope(checker, [item.name for item in everything.catalogue])
+    verdicts = check_scope(checker, [item.name for item in everything.service_catalogue])
     assert prohibited(verdicts) == []
     assert {verdict.matched for verdict in verdicts.values()} >= {"人工热线接听", "录音管理"}
 
@@ -159,7 +152,7 @@ def test_items_the_scope_check_prohibits_are_flagged(model, checker):
 @pytest.fixture(scope="module")
 def report(model, checker) -> ElementReport:
     plan = model.plan(model.combine(["人员", "运营场所"], ["外包业务内部审计"]))
-    items = list(plan.catalogue)
+    items = list(plan.service_catalogue)
     items[0] = ServiceItem("人工热线接听", "人员", "7×24 小时", "service_level", 0.85)
     verdicts = check_scope(checker, [item.name for item in items])
     return ElementReport("人员与场所外包方案", date(2025, 3, 1), "GB/T 32314-2015 商业银行…",

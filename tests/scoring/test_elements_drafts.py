@@ -5,7 +5,7 @@ from datetime import datetime
 
 import pytest
 
-from scoring.element_drafts import DB_FILE, DraftStore
+from scoring.elements.drafts import DB_FILE, DraftStore
 from scoring.elements.model import Combination, ElementError, ServiceItem
 
 MIX = Combination(("人员", "系统", "其他"), ("知识库维护",))

@@ -3,7 +3,14 @@ import math
 
 import pytest
 
-from scoring.erlang import StaffingInput, evaluate, required_agents, service_level, wait_probability
+from scoring.sla.erlang import (
+    StaffingInput,
+    evaluate,
+    required_agents,
+    service_level,
+    wait_probability,
+)
+from scoring.sla.errors import SlaInputError
 
 
 def test_the_domain_check_value_holds():
@@ -39,5 +46,5 @@ def test_overloaded_agents_never_meet_the_target():
     StaffingInput(calls=-1), StaffingInput(calls=10, aht_s=0), StaffingInput(calls=10, target_level=1.0),
     StaffingInput(calls=10, shrinkage=1.0), StaffingInput(calls=10, max_occupancy=0)])
 def test_impossible_requests_are_refused_in_chinese(request_):
-    with pytest.raises(ValueError, match="[\u4e00-\u9fff]"):
+    with pytest.raises(SlaInputError, match="[\u4e00-\u9fff]"):
         required_agents(request_)

@@ -1,15 +1,20 @@
 """The governance checklist and its arithmetic: weights, not-applicable items, gaps, comparison."""
 import pytest
 
-from knowledge.base import KnowledgeBase
-from scoring.governance import Answer, AssessmentError, compare, load_checklist, score, validate
+from scoring.scope.governance import (
+    Answer,
+    AssessmentError,
+    compare,
+    load_checklist,
+    score,
+    validate,
+)
 from scoring.standard import Standard
-from settings import load_settings
 
 
 @pytest.fixture(scope="module")
-def standard() -> Standard:
-    return Standard.from_documents(KnowledgeBase(load_settings()).documents())
+def standard(built_services) -> Standard:
+    return built_services.standard
 
 
 @pytest.fixture(scope="module")

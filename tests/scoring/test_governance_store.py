@@ -5,19 +5,16 @@ from datetime import datetime
 
 import pytest
 
-from knowledge.base import KnowledgeBase
-from scoring.assessments import DB_FILE, AssessmentStore
-from scoring.governance import Answer, AssessmentError, compare, load_checklist
-from scoring.standard import Standard
-from settings import load_settings
+from scoring.scope.assessments import DB_FILE, AssessmentStore
+from scoring.scope.governance import Answer, AssessmentError, compare
 
 DRAFT = {"p1_customer_information": Answer("met", "保密协议 2024-03"),
          "p2_sales_compliance": Answer("partial", "只审查了信用卡分期")}
 
 
 @pytest.fixture(scope="module")
-def checklist():
-    return load_checklist(Standard.from_documents(KnowledgeBase(load_settings()).documents()))
+def checklist(built_services):
+    return built_services.checklist
 
 
 @pytest.fixture

@@ -6,15 +6,15 @@ import sys
 
 import pytest
 
-from knowledge.base import KnowledgeBase
-from scoring.catalogue import VERDICT_LABELS
-from scoring.scope import ScopeChecker
-from settings import PROJECT_ROOT, load_settings
+from scoring.scope.checker import ScopeChecker
+from scoring.scope.function_list import FunctionListError
+from scoring.scope.functions import VERDICT_LABELS
+from settings import PROJECT_ROOT
 
 
 @pytest.fixture(scope="module")
-def checker() -> ScopeChecker:
-    return ScopeChecker.from_knowledge_base(KnowledgeBase(load_settings()))
+def checker(built_services) -> ScopeChecker:
+    return built_services.scope_checker
 
 
 # Descriptions a bank might write, each with the verdict a careful reviewer would give.
@@ -96,7 +96,7 @@ def test_the_table_is_large_and_covers_every_verdict():
 
 
 def test_every_catalogue_name_and_alias_gets_its_entrys_verdict(checker):
-    for entry in checker.catalogue:
+    for entry in checker.functions:
         for text in entry.texts:
             verdict = checker.classify(text)
             assert (verdict.verdict, verdict.matched) == (entry.verdict, entry.name), text
@@ -111,9 +111,9 @@ ISSUE_FUNCTIONS = [
 
 
 def test_catalogue_holds_the_typical_functions_with_elements(checker):
-    names = {entry.name for entry in checker.catalogue}
-    assert len(checker.catalogue) >= 30 and set(ISSUE_FUNCTIONS) <= names
-    for entry in checker.catalogue:
+    names = {entry.name for entry in checker.functions}
+    assert len(checker.functions) >= 30 and set(ISSUE_FUNCTIONS) <= names
+    for entry in checker.functions:
         assert entry.reason and entry.citations, entry.name
         if entry.verdict == "prohibited":
             assert entry.element == "", entry.name
@@ -123,7 +123,7 @@ def test_catalogue_holds_the_typical_functions_with_elements(checker):
 
 def test_every_quote_is_exactly_in_its_parsed_clause(checker):
     clauses = {clause.clause: clause for clause in checker.standard.document.clauses}
-    cited = [c for entry in checker.catalogue for c in entry.citations]
+    cited = [c for entry in checker.functions for c in entry.citations]
     cited += [c for rule in checker.rules for c in rule.citations]
     for citation in cited:
         assert citation.quote in clauses[citation.clause].text, citation
@@ -133,7 +133,8 @@ def test_every_quote_is_exactly_in_its_parsed_clause(checker):
 
 
 def test_a_quote_not_in_the_text_is_refused(checker, tmp_path):
-    from scoring.standard import CITATIONS_FILE, CitationError, Standard
+    from scoring.scope import CITATIONS_FILE
+    from scoring.standard import CitationError, Standard
 
     wrong = tmp_path / "citations.toml"
     wrong.write_text(CITATIONS_FILE.read_text(encoding="utf-8").replace(
@@ -157,7 +158,7 @@ WORDS_OF_PROHIBITED_CATEGORIES = ["战略规划", "风险管理", "内部审计"
 
 @pytest.mark.parametrize("words", WORDS_OF_PROHIBITED_CATEGORIES)
 def test_an_allowed_function_touching_a_prohibited_category_is_prohibited(checker, words):
-    allowed = [entry.name for entry in checker.catalogue if entry.verdict == "allowed"]
+    allowed = [entry.name for entry in checker.functions if entry.verdict == "allowed"]
     verdicts = checker.classify_many([f"{name}及{words}" for name in allowed])
     assert {verdict.verdict for verdict in verdicts} == {"prohibited"}
 
@@ -186,14 +187,14 @@ def test_many_texts_keep_their_order_and_repeat_verdicts(checker):
 
 
 def test_an_empty_description_is_refused(checker):
-    with pytest.raises(ValueError, match="不能为空"):
+    with pytest.raises(FunctionListError, match="职能描述为空"):
         checker.classify_many(["外呼营销", "  "])
 
 
-def test_the_largest_allowed_list_classifies_in_reasonable_time(checker):
+def test_the_largest_allowed_list_classifies_in_reasonable_time(checker, built_services):
     import time
 
-    limit = load_settings().scope_max_functions
+    limit = built_services.settings.scope_max_functions
     objects = ["热线", "在线客服", "外呼", "投诉", "培训", "排班", "知识库", "录音", "系统", "场地"]
     verbs = ["办理", "受理", "支持", "管理", "维护", "检查", "安排", "统计", "记录", "协调"]
     texts = [f"{o}{v}({n}组)" for n in range(limit) for o in objects for v in verbs][:limit]
@@ -227,12 +228,13 @@ def test_cli_refuses_an_empty_description():
 def test_an_official_copy_with_full_width_punctuation_is_quoted_as_it_reads(checker):
     from dataclasses import replace
 
+    from scoring.scope import CITATIONS_FILE
     from scoring.standard import Standard
 
     scraped = checker.standard.document
     official = replace(scraped, clauses=[replace(clause, text=clause.text.replace(",", "\uff0c"))
                                          for clause in scraped.clauses])
-    standard = Standard.from_documents([official])
+    standard = Standard.from_documents([official], CITATIONS_FILE)
     quote = standard.cite("principle_info").quote
     assert quote == "保护客户合法权益\uff0c保障客户信息不被泄露" and quote in standard.clauses["3"].text
 
@@ -248,23 +250,18 @@ class CountingEmbeddings:
         return self.real.embed_query(text)
 
 
-def test_catalogue_vectors_are_kept_on_disk_between_runs(tmp_path, monkeypatch):
-    import scoring.scope as scope
-
-    base = KnowledgeBase(load_settings())
-    standard = ScopeChecker.from_knowledge_base(base).standard
-    monkeypatch.setattr(scope, "_catalogue_vectors", {})
+def test_catalogue_vectors_are_kept_on_disk_between_runs(tmp_path, built_services):
+    base = built_services.knowledge
+    standard = built_services.standard
     first = CountingEmbeddings(base.embeddings)
     verdict = ScopeChecker(standard, first, cache_dir=tmp_path).classify("帮客户查询账户余额")
     assert first.texts > 100 and len(list(tmp_path.glob("scope-catalogue-*.npy"))) == 1
 
-    monkeypatch.setattr(scope, "_catalogue_vectors", {})  # as in a new process
     second = CountingEmbeddings(base.embeddings)
     assert ScopeChecker(standard, second, cache_dir=tmp_path).classify("帮客户查询账户余额") == verdict
     assert second.texts == 1  # only the description itself
 
     next(tmp_path.glob("scope-catalogue-*.npy")).write_bytes(b"damaged")
-    monkeypatch.setattr(scope, "_catalogue_vectors", {})
     third = CountingEmbeddings(base.embeddings)
     assert ScopeChecker(standard, third, cache_dir=tmp_path).classify("帮客户查询账户余额") == verdict
     assert third.texts > 100  # a damaged cache is recomputed

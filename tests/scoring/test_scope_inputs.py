@@ -5,7 +5,7 @@ from pathlib import Path
 import pytest
 from openpyxl import Workbook
 
-from scoring.function_list import FunctionListError, prepare, read_upload, split_lines
+from scoring.scope.function_list import FunctionListError, prepare, read_upload, split_lines
 
 DATA = Path(__file__).resolve().parents[1] / "data" / "scope"
 MB = 1024 * 1024

@@ -147,7 +147,8 @@ def test_import_command_stores_into_the_data_directory(data_dir):
     command = [sys.executable, "-m", "scoring.sla", "import"]
     refused = subprocess.run([*command, str(DATA / "calls_bad.csv")], cwd=ROOT, env=env,
                              capture_output=True, text=True, timeout=60)
-    assert refused.returncode == 2 and "整份文件未导入" in refused.stdout
+    assert refused.returncode == 2 and "错误:「calls_bad.csv」(话单)有 14 行错误,整份文件未导入" \
+        in refused.stderr
     assert "第 3 行" in refused.stderr
     done = subprocess.run([*command, str(DATA / "calls_small.csv")], cwd=ROOT, env=env,
                           capture_output=True, text=True, timeout=60)

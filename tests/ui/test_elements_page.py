@@ -4,7 +4,7 @@ from contextlib import closing
 
 from streamlit.testing.v1 import AppTest
 
-from scoring.element_drafts import DB_FILE
+from scoring.elements.drafts import DB_FILE
 
 STAFF = "客服中心从业人员(坐席、班组长)"
 

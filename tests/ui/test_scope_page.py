@@ -5,7 +5,7 @@ from pathlib import Path
 
 from streamlit.testing.v1 import AppTest
 
-from scoring.assessments import DB_FILE
+from scoring.scope.assessments import DB_FILE
 
 DATA = Path(__file__).resolve().parents[1] / "data" / "scope"
 

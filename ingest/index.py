@@ -15,7 +15,6 @@ import time
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
-from functools import cached_property
 from pathlib import Path
 
 import bm25s
@@ -24,15 +23,14 @@ from chromadb.api import ClientAPI
 from langchain_chroma import Chroma
 from langchain_core.embeddings import Embeddings
 
+from ingest.chunks import Chunk, chunk_documents, sentences
 from ingest.documents import ParsedDocument
-from knowledge.chunks import Chunk, chunk_documents, sentences
-from knowledge.concepts import ConceptStatistics
-from knowledge.embeddings import ReusingEmbeddings, content_key
-from knowledge.tokenize import add_domain_words, expand_query, tokens
+from ingest.embeddings import ReusingEmbeddings, content_key
+from ingest.tokenize import add_domain_words, expand_query, tokens
 
 POINTER_FILE = "current.json"
 ENTRIES_PER_WRITE = 64
-INDEX_FORMAT = 2  # bump when what is stored per chunk changes: forces a rebuild
+INDEX_FORMAT = 3  # bump when what a build stores changes: forces a rebuild
 
 Progress = Callable[[int, int, str], None]
 
@@ -76,11 +74,6 @@ class KnowledgeIndex:
         return [(self.chunks[self._position[document.metadata["chunk_id"]]], 1.0 - distance)
                 for document, distance in hits if document.metadata["chunk_id"] in self._position]
 
-    @cached_property
-    def concepts(self) -> ConceptStatistics:
-        """How often each concept occurs among the chunks (heading and text)."""
-        return ConceptStatistics([chunk.passage for chunk in self.chunks])
-
     @property
     def vocabulary(self) -> set[str]:
         """Every BM25 token of the indexed documents."""
@@ -121,14 +114,6 @@ def read_manifest(data_dir: Path, model_id: str) -> dict | None:
     if not pointer.is_file():
         return None
     return json.loads(pointer.read_text(encoding="utf-8"))
-
-
-def open_index(data_dir: Path, embeddings: Embeddings, client: ClientAPI) -> KnowledgeIndex | None:
-    """The current build for this embedding model, or None when nothing is built yet."""
-    manifest = read_manifest(data_dir, embeddings.model_id)
-    if manifest is None:
-        return None
-    return KnowledgeIndex(data_dir, embeddings.model_id, manifest, embeddings, client)
 
 
 def fingerprint(chunks: list[Chunk], model_id: str) -> str:
@@ -183,7 +168,7 @@ def build_index(data_dir: Path, client: ClientAPI, documents: list[ParsedDocumen
             "chunks": len(chunks),
             "documents": [{"doc_id": d.info.doc_id, "short_name": d.info.short_name,
                            "title": d.info.title, "clauses": len(d.clauses),
-                           "content_hash": d.content_hash} for d in documents],
+                           "content_hash": d.content_hash, "gaps": d.gaps} for d in documents],
         }
         _swap_pointer(_model_dir(data_dir, model_id), manifest)
     except BaseException:

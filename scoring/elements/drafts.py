@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from scoring.elements.model import Combination, ElementError, ServiceItem
-from scoring.saved_records import SavedRecordStore
+from scoring.records import SavedRecordStore
 
 DB_FILE = "element_drafts.sqlite3"
 SCHEMA = """

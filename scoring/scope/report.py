@@ -8,10 +8,10 @@ import altair as alt
 import pandas as pd
 from openpyxl.styles import PatternFill
 
-from scoring.catalogue import VERDICT_LABELS
-from scoring.governance import AssessmentResult, Comparison, SectionScore
-from scoring.scope import ScopeVerdict
-from scoring.tables import add_sheet, markdown_table, summary_workbook, workbook_bytes
+from scoring.exports import add_sheet, markdown_table, summary_workbook, workbook_bytes
+from scoring.scope.checker import ScopeVerdict
+from scoring.scope.functions import VERDICT_LABELS
+from scoring.scope.governance import AssessmentResult, Comparison, SectionScore
 
 VERDICT_COLORS = {"prohibited": "#f8d7da", "caution": "#fff3cd", "allowed": "#d4edda",
                   "review": "#dde3ea"}

@@ -8,8 +8,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
-from scoring.governance import Answer, AssessmentError, ChecklistItem, validate
-from scoring.saved_records import SavedRecordStore
+from scoring.records import SavedRecordStore
+from scoring.scope.governance import Answer, AssessmentError, ChecklistItem, validate
 
 DB_FILE = "assessments.sqlite3"
 SCHEMA = """

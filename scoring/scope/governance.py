@@ -6,15 +6,16 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
+from errors import UserError
 from scoring.standard import Citation, Standard
 
-CHECKLIST_FILE = Path(__file__).with_name("governance_checklist.toml")
+CHECKLIST_FILE = Path(__file__).with_name("checklist.toml")
 ANSWER_LABELS = {"met": "符合", "partial": "部分符合", "not_met": "不符合", "na": "不适用"}
 ANSWER_VALUES = {"met": 1.0, "partial": 0.5, "not_met": 0.0}  # "na" leaves the denominator
 MAX_NOTE_CHARS = 1000
 
 
-class AssessmentError(ValueError):
+class AssessmentError(UserError):
     """An assessment that cannot be saved or opened as given; the message is user-facing."""
 
 

@@ -8,12 +8,14 @@ from pathlib import PurePath
 
 from openpyxl import load_workbook
 
+from errors import UserError
+
 COLUMN_NAMES = ("职能", "职能描述", "职能名称", "function")
 MAX_FUNCTION_CHARS = 200
 TEXT_ENCODINGS = ("utf-8-sig", "gb18030")  # gb18030 reads GBK and GB2312 files from Excel
 
 
-class FunctionListError(ValueError):
+class FunctionListError(UserError):
     """The list cannot be checked as given; the message says why, in Chinese."""
 
 

@@ -2,12 +2,11 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING
 
 import pandas as pd
 
-from scoring.catalogue import match_key
 from scoring.elements.model import (
     OTHER,
     Combination,
@@ -17,18 +16,19 @@ from scoring.elements.model import (
     ServiceItem,
     sla_template,
 )
+from scoring.scope.functions import match_key
 from scoring.sla.indicators import INDICATORS_BY_KEY, label
 from scoring.sla.targets import DIRECTIONS
 
 if TYPE_CHECKING:
-    from scoring.scope import ScopeChecker, ScopeVerdict
+    from scoring.scope.checker import ScopeChecker, ScopeVerdict
 
 EDITOR_COLUMNS = ("服务项目", "外包要素", "服务内容", "指标", "目标值")
 MAX_NAME_CHARS = 60
 MAX_DESCRIPTION_CHARS = 300
 
 
-class CatalogueError(ElementError):
+class ServiceCatalogueError(ElementError):
     """The edited 服务目录 has problems; ``problems`` lists each one in Chinese."""
 
     def __init__(self, problems: list[str]):
@@ -111,7 +111,7 @@ def items_from_editor(frame: pd.DataFrame, combination: Combination, model: Elem
     if not problems and not items:
         problems.append("服务目录为空:请至少保留一个服务项目")
     if problems:
-        raise CatalogueError(problems)
+        raise ServiceCatalogueError(problems)
     return items
 
 
@@ -128,7 +128,7 @@ def rebase(frame: pd.DataFrame | None, before: Combination | None, plan: Plan,
     其他 entries) leave, default rows of added ones join; edits to the rest are kept."""
     now = plan.combination
     if frame is None or before is None:
-        return editor_frame(plan.catalogue, threshold_s)
+        return editor_frame(plan.service_catalogue, threshold_s)
     dropped = set(before.others) - set(now.others)
     elements = frame["外包要素"].map(_text)
     names = frame["服务项目"].map(_text)
@@ -136,7 +136,7 @@ def rebase(frame: pd.DataFrame | None, before: Combination | None, plan: Plan,
         (elements == OTHER) & names.isin(dropped))
     added_elements = set(now.elements) - set(before.elements) - {OTHER}
     added_others = set(now.others) - set(before.others)
-    added = [item for item in plan.catalogue if item.element in added_elements
+    added = [item for item in plan.service_catalogue if item.element in added_elements
              or (item.element == OTHER and item.name in added_others)]
     parts = [frame[keep]] + ([editor_frame(added, threshold_s)] if added else [])
     return pd.concat(parts, ignore_index=True)
@@ -148,7 +148,7 @@ def check_scope(checker: ScopeChecker, names: Sequence[str]) -> dict[str, ScopeV
     return dict(zip(unique, checker.classify_many(unique))) if unique else {}
 
 
-def prohibited(verdicts: dict[str, ScopeVerdict]) -> list[ScopeVerdict]:
+def prohibited(verdicts: Mapping[str, ScopeVerdict]) -> list[ScopeVerdict]:
     """The verdicts that say the function must not be outsourced."""
     return [verdict for verdict in verdicts.values() if verdict.verdict == "prohibited"]
 

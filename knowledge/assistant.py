@@ -1,0 +1,40 @@
+"""The assistant as the 智能问答 page and `python -m knowledge ask` use it: an answer (extractive,
+or generative over the extractive one when configured), example questions, the transcript."""
+from __future__ import annotations
+
+from knowledge.answer import Answer, answer_question
+from knowledge.base import KnowledgeBase
+from knowledge.generate import generative_answer
+
+
+def ask(base: KnowledgeBase, question: str, history: list[str] | None = None,
+        doc_ids: list[str] | None = None) -> Answer:
+    """The assistant's answer: extractive, or generative when an endpoint is configured."""
+    return generative_answer(base.settings, answer_question(base, question, history, doc_ids))
+
+
+EXAMPLE_QUESTIONS = (
+    "能不能把内审交给外包公司?",
+    "外包场地有什么要求?",
+    "什么是服务目录?",
+    "外包管理的组织架构怎么设置?",
+    "Who signs the SLA?",
+)
+
+
+def transcript_markdown(turns: list[tuple[str, Answer]], when: str) -> str:
+    """The conversation as a Markdown document, with every citation and quote."""
+    lines = [f"# 智能问答记录({when})", ""]
+    for number, (question, answer) in enumerate(turns, start=1):
+        lines += [f"## {number}. {question}", "", answer.answer, ""]
+        for notice in answer.notices:
+            lines += [f"> {notice}", ""]
+        if answer.citations:
+            lines.append("引用:")
+            lines += [f"- {c.label}:「{c.quote}」" for c in answer.citations]
+            lines.append("")
+        if answer.related:
+            lines.append("可能相关:")
+            lines += [f"- {c.label}" for c in answer.related]
+            lines.append("")
+    return "\n".join(lines)

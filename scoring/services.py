@@ -1,0 +1,91 @@
+"""The composition root: every service of the app, built from one set of settings.
+
+    services = create_services()                        # settings from the environment
+    services = create_services({"data_dir": tmp_path})  # overrides, as tests give them
+
+The pages share one instance (pages/_resources.services()); each command of the app builds its
+own. Nothing else constructs a knowledge base, a scope checker or a store.
+"""
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Mapping
+from pathlib import Path
+from typing import Any, TypeVar
+
+from knowledge.base import KnowledgeBase
+from scoring.elements.drafts import DraftStore
+from scoring.elements.model import ElementModel
+from scoring.scope import CITATIONS_FILE
+from scoring.scope.assessments import AssessmentStore
+from scoring.scope.checker import ScopeChecker
+from scoring.scope.governance import ChecklistItem, load_checklist
+from scoring.sla.store import DATABASE_FILE, SlaStore
+from scoring.standard import Standard
+from settings import Settings, load_settings
+
+T = TypeVar("T")
+
+
+class Services:
+    """The services of one data directory. Those quoting the standard are rebuilt when the
+    loaded copy of the standard changes (a new version replaces it); the rest live as long as
+    this object. Safe to share between sessions."""
+
+    def __init__(self, settings: Settings):
+        self.settings = settings
+        self.knowledge = KnowledgeBase(settings)
+        self.sla_store = SlaStore(Path(settings.data_dir) / DATABASE_FILE,
+                                  settings.sla_max_upload_mb * 1024 * 1024)
+        self.drafts = DraftStore(settings.data_dir)
+        self._built: dict[str, tuple[str, Any]] = {}
+        self._building = threading.Lock()
+
+    @property
+    def standard(self) -> Standard:
+        """The loaded copy of GB/T 32314 with the quotations the scope check and checklist use
+        (CitationError when a quotation is not in it)."""
+        documents = self.knowledge.documents()
+        return self._for_documents("standard", documents,
+                                   lambda: Standard.from_documents(documents, CITATIONS_FILE))
+
+    @property
+    def scope_checker(self) -> ScopeChecker:
+        standard = self.standard
+        return self._for_standard("scope_checker", standard, lambda: ScopeChecker(
+            standard, self.knowledge.embeddings, cache_dir=Path(self.settings.data_dir) / "cache"))
+
+    @property
+    def checklist(self) -> list[ChecklistItem]:
+        standard = self.standard
+        return self._for_standard("checklist", standard, lambda: load_checklist(standard))
+
+    @property
+    def assessments(self) -> AssessmentStore:
+        return AssessmentStore(self.settings.data_dir, self.checklist)
+
+    @property
+    def element_model(self) -> ElementModel:
+        documents = self.knowledge.documents()
+        return self._for_documents("element_model", documents,
+                                   lambda: ElementModel.from_documents(documents))
+
+    def _for_standard(self, name: str, standard: Standard, build: Callable[[], T]) -> T:
+        return self._kept(name, standard.document.content_hash, build)
+
+    def _for_documents(self, name: str, documents: list, build: Callable[[], T]) -> T:
+        return self._kept(name, "|".join(document.content_hash for document in documents), build)
+
+    def _kept(self, name: str, version: str, build: Callable[[], T]) -> T:
+        """The service built for this version of its input, built again when that changes."""
+        with self._building:
+            kept = self._built.get(name)
+            if kept is None or kept[0] != version:
+                kept = self._built[name] = (version, build())
+            return kept[1]
+
+
+def create_services(overrides: Mapping[str, Any] | None = None,
+                    settings: Settings | None = None) -> Services:
+    """The app's services for these settings (default: from the environment, with overrides)."""
+    return Services(settings or load_settings(overrides))
