@@ -11,9 +11,10 @@ from openpyxl import Workbook
 
 from scoring.sla.engine import file_kpis
 from scoring.sla.indicators import KPI_KEYS
+from settings import PROJECT_ROOT
 
-DATA = Path(__file__).resolve().parents[1] / "data" / "sla"
-ROOT = Path(__file__).resolve().parents[2]
+DATA = PROJECT_ROOT / "tests" / "data" / "sla"
+ROOT = PROJECT_ROOT
 SMALL = DATA / "calls_small.csv"
 NULLS = {"fcr_rate": None, "csat_rate": None, "qa_avg": None, "complaint_rate": None}
 

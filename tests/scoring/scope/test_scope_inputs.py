@@ -1,13 +1,13 @@
 """The function list: typed lines and uploaded CSV/Excel files, with bad input refused clearly."""
 import io
-from pathlib import Path
 
 import pytest
 from openpyxl import Workbook
 
 from scoring.scope.function_list import FunctionListError, prepare, read_upload, split_lines
+from settings import PROJECT_ROOT
 
-DATA = Path(__file__).resolve().parents[1] / "data" / "scope"
+DATA = PROJECT_ROOT / "tests" / "data" / "scope"
 MB = 1024 * 1024
 
 

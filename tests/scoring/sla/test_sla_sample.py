@@ -1,7 +1,6 @@
 """Sample call records: seeded, realistic in shape, valid, with one vendor slipping."""
 import subprocess
 import sys
-from pathlib import Path
 
 import pytest
 
@@ -10,8 +9,9 @@ from scoring.sla.attainment import attainment
 from scoring.sla.engine import file_kpis
 from scoring.sla.store import DATABASE_FILE, SlaStore
 from scoring.sla.targets import load_contracts
+from settings import PROJECT_ROOT
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = PROJECT_ROOT
 
 
 def test_same_seed_same_records_other_seed_other_records():

@@ -11,9 +11,10 @@ import pytest
 from scoring.sla import queries, sample
 from scoring.sla.errors import SlaInputError
 from scoring.sla.store import DATABASE_FILE, SlaStore
+from settings import PROJECT_ROOT
 
-DATA = Path(__file__).resolve().parents[1] / "data" / "sla"
-ROOT = Path(__file__).resolve().parents[2]
+DATA = PROJECT_ROOT / "tests" / "data" / "sla"
+ROOT = PROJECT_ROOT
 
 
 @pytest.fixture

@@ -12,8 +12,9 @@ from scoring.sla.errors import SlaInputError
 from scoring.sla.reports import REPORTS
 from scoring.sla.sources import REPORT_LONG, open_source
 from scoring.sla.validation import check
+from settings import PROJECT_ROOT
 
-DATA = Path(__file__).resolve().parents[1] / "data" / "sla"
+DATA = PROJECT_ROOT / "tests" / "data" / "sla"
 HEADER = ("call_id,vendor,queue,arrived_at,answered_at,ended_at,talk_s,hold_s,acw_s,"
           "resolved_first_contact,csat,qa_score,complaint")
 
