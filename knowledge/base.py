@@ -10,8 +10,10 @@ from typing import TypeVar
 from langchain_core.embeddings import Embeddings
 
 from errors import UserError
+from ingest.calibration import Calibration, calibration_for
 from ingest.chunks import Chunk
 from ingest.documents import ParsedDocument
+from ingest.embeddings import model_name
 from ingest.index import BuildResult, KnowledgeIndex, Progress, read_manifest
 from ingest.indexer import Indexer
 from ingest.library import DocumentLibrary
@@ -93,6 +95,14 @@ class KnowledgeBase:
     @property
     def library(self) -> DocumentLibrary:
         return self.indexer.library
+
+    @property
+    def calibration(self) -> Calibration:
+        """The similarity thresholds of the embedding model (CSC_ANSWER_MIN_SIMILARITY, when
+        set, replaces the calibrated answer threshold)."""
+        configured = self.settings.answer_min_similarity
+        return calibration_for(model_name(self.embeddings),
+                               None if configured == "" else float(configured))
 
     @property
     def max_upload_bytes(self) -> int:

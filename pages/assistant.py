@@ -15,6 +15,8 @@ base = knowledge_base()
 if base.snapshot() is None:
     st.warning("知识库索引尚未建立:请运行 `python -m ingest build`(`make run` 会自动完成)。")
     st.stop()
+if base.calibration.notice:
+    st.warning(base.calibration.notice)
 
 turns: list[tuple[str, Answer]] = st.session_state.setdefault("chat_turns", [])
 documents = {d.info.doc_id: d.info.short_name for d in current_documents()}

