@@ -7,7 +7,7 @@ import re
 import threading
 import time
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -126,6 +126,7 @@ class SlaStore:
         self._users = 0
         self._idle_timer: threading.Timer | None = None
         self._lock = threading.Lock()
+        self._writing = threading.Lock()
 
     @contextmanager
     def cursor(self) -> Iterator[duckdb.DuckDBPyConnection]:
@@ -149,6 +150,27 @@ class SlaStore:
                     self._idle_timer = threading.Timer(self.IDLE_CLOSE_S, self._close_if_idle)
                     self._idle_timer.daemon = True
                     self._idle_timer.start()
+
+    @contextmanager
+    def transaction(self, cursor: duckdb.DuckDBPyConnection | None = None
+                    ) -> Iterator[duckdb.DuckDBPyConnection]:
+        """A cursor (a new one, or the one given) inside one transaction: committed at the end,
+        rolled back on any error.
+
+        Writers in this process take turns, as writers in other processes do at the file lock:
+        DuckDB refuses two transactions changing the same rows ("Conflict on tuple deletion").
+        """
+        with self._writing, nullcontext(cursor) if cursor else self.cursor() as cursor:
+            cursor.execute("BEGIN TRANSACTION")
+            try:
+                yield cursor
+            except BaseException:
+                try:
+                    cursor.execute("ROLLBACK")
+                except duckdb.Error:
+                    pass  # the failed statement ended the transaction; its own error tells why
+                raise
+            cursor.execute("COMMIT")
 
     def _connect(self) -> duckdb.DuckDBPyConnection:
         """Open the file, waiting while another process holds it; make the schema."""
@@ -207,28 +229,23 @@ class SlaStore:
                 return result
             if checked.valid == 0:
                 raise SlaInputError(f"「{file_name}」没有可导入的有效行。")
-            self._store(cursor, kind.name, checked, result, digest)
+            with self.transaction(cursor):
+                self._store(cursor, kind.name, checked, result, digest)
+        result.stored = True
         return result
 
     def _store(self, cursor: duckdb.DuckDBPyConnection, table: str, checked: Checked,
                result: ImportResult, digest: str) -> None:
         match = " AND ".join(f"kept.{column} = new.{column}" for column in MATCH[table])
-        cursor.execute("BEGIN TRANSACTION")
-        try:
-            import_id = cursor.execute("SELECT nextval('import_ids')").fetchall()[0][0]
-            self._drop_sample(cursor)
-            added = cursor.execute(
-                f"INSERT INTO {table} BY NAME SELECT new.*, {import_id} AS import_id "
-                f"FROM ({checked.valid_sql}) AS new "
-                f"WHERE NOT EXISTS (SELECT 1 FROM {table} AS kept WHERE {match})").fetchall()[0][0]
-            result.rows_added = added
-            result.rows_existing = checked.valid - added
-            self._record_import(cursor, import_id, result, digest, sample=False)
-            cursor.execute("COMMIT")
-        except BaseException:
-            cursor.execute("ROLLBACK")
-            raise
-        result.stored = True
+        import_id = cursor.execute("SELECT nextval('import_ids')").fetchall()[0][0]
+        self._drop_sample(cursor)
+        added = cursor.execute(
+            f"INSERT INTO {table} BY NAME SELECT new.*, {import_id} AS import_id "
+            f"FROM ({checked.valid_sql}) AS new "
+            f"WHERE NOT EXISTS (SELECT 1 FROM {table} AS kept WHERE {match})").fetchall()[0][0]
+        result.rows_added = added
+        result.rows_existing = checked.valid - added
+        self._record_import(cursor, import_id, result, digest, sample=False)
 
     def _record_import(self, cursor: duckdb.DuckDBPyConnection, import_id: int,
                        result: ImportResult, digest: str, sample: bool) -> None:
@@ -246,31 +263,22 @@ class SlaStore:
             if state or cursor.execute("SELECT count(*) FROM imports").fetchall()[0][0]:
                 return False
         frame = frame_factory()
-        with self.cursor() as cursor:
-            cursor.execute("BEGIN TRANSACTION")
-            try:
-                if cursor.execute("SELECT count(*) FROM meta WHERE key = 'sample'").fetchall()[0][0]:
-                    cursor.execute("ROLLBACK")
-                    return False
-                import_id = cursor.execute("SELECT nextval('import_ids')").fetchall()[0][0]
-                cursor.register("sample_frame", frame)
-                cursor.execute(f"INSERT INTO calls BY NAME "
-                               f"SELECT *, {import_id} AS import_id FROM sample_frame")
-                result = ImportResult("示例数据", "calls", len(frame), len(frame), stored=True)
-                self._record_import(cursor, import_id, result, "sample", sample=True)
-                cursor.execute("INSERT INTO meta VALUES ('sample', 'loaded')")
-                cursor.execute("COMMIT")
-            except BaseException:
-                cursor.execute("ROLLBACK")
-                raise
+        with self.transaction() as cursor:
+            if cursor.execute("SELECT count(*) FROM meta WHERE key = 'sample'").fetchall()[0][0]:
+                return False  # another session loaded it meanwhile
+            import_id = cursor.execute("SELECT nextval('import_ids')").fetchall()[0][0]
+            cursor.register("sample_frame", frame)
+            cursor.execute(f"INSERT INTO calls BY NAME "
+                           f"SELECT *, {import_id} AS import_id FROM sample_frame")
+            result = ImportResult("示例数据", "calls", len(frame), len(frame), stored=True)
+            self._record_import(cursor, import_id, result, "sample", sample=True)
+            cursor.execute("INSERT INTO meta VALUES ('sample', 'loaded')")
         return True
 
     def clear_sample(self) -> None:
         """Remove the sample data for good."""
-        with self.cursor() as cursor:
-            cursor.execute("BEGIN TRANSACTION")
+        with self.transaction() as cursor:
             self._drop_sample(cursor)
-            cursor.execute("COMMIT")
 
     @staticmethod
     def _drop_sample(cursor: duckdb.DuckDBPyConnection) -> None:

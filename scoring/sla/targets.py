@@ -129,31 +129,23 @@ def load_contracts(store) -> dict[str, Contract]:
 
 def save_contract(store, contract: Contract) -> None:
     """Replace the saved targets of this scope in one transaction."""
-    with store.cursor() as cursor:
-        cursor.execute("BEGIN TRANSACTION")
-        try:
-            cursor.execute("DELETE FROM targets WHERE scope = ?", [contract.scope])
-            cursor.execute("DELETE FROM contract_caps WHERE scope = ?", [contract.scope])
-            for target in contract.targets:
-                cursor.execute("INSERT INTO targets VALUES (?, ?, ?, ?, ?, ?, ?)",
-                               [contract.scope, target.indicator, target.direction, target.target,
-                                target.weight, target.deduction_pct, target.enabled])
-            cursor.execute("INSERT INTO contract_caps VALUES (?, ?)", [contract.scope, contract.cap_pct])
-            _touch(cursor)
-            cursor.execute("COMMIT")
-        except BaseException:
-            cursor.execute("ROLLBACK")
-            raise
+    with store.transaction() as cursor:
+        cursor.execute("DELETE FROM targets WHERE scope = ?", [contract.scope])
+        cursor.execute("DELETE FROM contract_caps WHERE scope = ?", [contract.scope])
+        for target in contract.targets:
+            cursor.execute("INSERT INTO targets VALUES (?, ?, ?, ?, ?, ?, ?)",
+                           [contract.scope, target.indicator, target.direction, target.target,
+                            target.weight, target.deduction_pct, target.enabled])
+        cursor.execute("INSERT INTO contract_caps VALUES (?, ?)", [contract.scope, contract.cap_pct])
+        _touch(cursor)
 
 
 def delete_contract(store, scope: str) -> None:
     """A vendor back on the default targets (or the default back on the template)."""
-    with store.cursor() as cursor:
-        cursor.execute("BEGIN TRANSACTION")
+    with store.transaction() as cursor:
         cursor.execute("DELETE FROM targets WHERE scope = ?", [scope])
         cursor.execute("DELETE FROM contract_caps WHERE scope = ?", [scope])
         _touch(cursor)
-        cursor.execute("COMMIT")
 
 
 def _touch(cursor) -> None:

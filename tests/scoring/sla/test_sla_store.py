@@ -3,6 +3,7 @@ import os
 import subprocess
 import sys
 import time
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pandas as pd
@@ -75,6 +76,16 @@ def test_a_failure_inside_the_transaction_leaves_the_database_unchanged(store, m
     with pytest.raises(OSError):
         store.import_file(DATA / "calls_small.csv", "calls_small.csv")
     assert snapshot(store) == before
+
+
+def test_imports_at_once_from_several_sessions_take_turns(store):
+    store.ensure_sample(sample.generate)  # each import also clears the sample: rows change
+    with ThreadPoolExecutor(4) as pool:
+        results = list(pool.map(lambda _: store.import_file(DATA / "calls_small.csv",
+                                                            "calls_small.csv"), range(4)))
+    assert all(result.stored for result in results)
+    assert sorted(result.rows_added for result in results) == [0, 0, 0, 7]
+    assert store.counts()["calls"] == 7 and not store.shows_sample()
 
 
 def test_a_refused_file_raises_a_chinese_message_and_changes_nothing(store, tmp_path):
