@@ -4,7 +4,8 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from pages._resources import confirm_deletion, plain, services
+from pages._records import SavedRecordControls
+from pages._resources import plain, services
 from pages._scope_ui import scope_checker
 from scoring.elements.drafts import DraftStore, SavedDraft
 from scoring.elements.model import ElementError, ElementModel, Plan
@@ -65,51 +66,15 @@ def service_catalogue_editor(plan: Plan) -> pd.DataFrame:
     return edited
 
 
-def open_draft() -> None:
-    """Load the picked draft into the widgets (a callback, so it runs before they are drawn)."""
+def fill_from(draft: SavedDraft) -> None:
+    """Put a saved draft into the widgets (from a callback, so before they are drawn)."""
     state = st.session_state
-    if state.get("elements_draft_pick") is None:
-        return
-    try:
-        draft = draft_store().load(state["elements_draft_pick"])
-    except ElementError as error:
-        state["elements_problem"] = str(error)
-        return
     state["elements_pick"] = list(draft.combination.elements)
     state["elements_others"] = "\n".join(draft.combination.others)
     state["elements_frame"] = state["elements_edited"] = editor_frame(draft.items, threshold_s())
     state["elements_basis"] = draft.combination
     state["elements_version"] = state.get("elements_version", 0) + 1
-    state["elements_draft_id"] = draft.id
     state["elements_title"] = draft.title
-    state["elements_message"] = f"已打开草稿「{plain(draft.title)}」。"
-
-
-def ask_to_delete() -> None:
-    """The first step of 删除: remember which draft; the page asks to confirm."""
-    st.session_state["elements_deleting"] = st.session_state.get("elements_draft_pick")
-
-
-def confirm_delete(saved: dict[int, SavedDraft]) -> None:
-    confirm_deletion("草稿", "elements_deleting", {i: record.title for i, record in saved.items()},
-                     delete_draft, key="elements_draft_delete")
-
-
-def delete_draft(draft_id: int, title: str) -> None:
-    """Delete a saved draft; the choices on the page stay (saving again makes a new draft)."""
-    state = st.session_state
-    state.pop("elements_deleting", None)
-    try:
-        draft_store().delete(draft_id)
-    except ElementError as error:
-        state["elements_problem"] = str(error)
-        return
-    was_open = state.get("elements_draft_id") == draft_id
-    for key in ("elements_draft_pick", "elements_draft_id"):
-        if state.get(key) == draft_id:
-            state[key] = None
-    state["elements_message"] = f"已删除草稿「{plain(title)}」。" + (
-        "页面上的内容仍保留,再次保存将另存为一份新的草稿。" if was_open else "")
 
 
 def new_draft() -> None:
@@ -117,6 +82,9 @@ def new_draft() -> None:
     state = st.session_state
     state.update(elements_pick=list(DEFAULT_PICK), elements_others="", elements_title="",
                  elements_draft_id=None, elements_basis=None, elements_edited=None)
+
+
+RECORDS = SavedRecordControls("草稿", "elements_draft", draft_store, fill_from, new=new_draft)
 
 
 def comparison(model: ElementModel) -> None:

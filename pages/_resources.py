@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import hmac
 import re
-from collections.abc import Callable
 from dataclasses import dataclass
 
 import streamlit as st
@@ -41,23 +40,6 @@ def current_documents() -> list[ParsedDocument]:
 def plain(text: str) -> str:
     """Text from a user or a document, escaped so that Markdown shows it literally."""
     return MARKDOWN_SPECIAL.sub(r"\\\1", text)
-
-
-def confirm_deletion(noun: str, pending_key: str, titles: dict[int, str],
-                     delete: Callable[[int, str], None], key: str) -> None:
-    """The second step of 删除: name the record chosen in the first step, with 确认删除 and 取消.
-
-    ``pending_key`` holds the id chosen when 删除 was clicked, so choosing another record in the
-    list afterwards cannot change what is deleted.
-    """
-    pending = st.session_state.get(pending_key)
-    if pending not in titles:
-        return
-    st.warning(f"确定删除{noun}「{plain(titles[pending])}」?删除后无法恢复。")
-    yes, no, _ = st.columns([1, 1, 4])
-    yes.button("确认删除", key=f"{key}_yes", type="primary", on_click=delete,
-               args=(pending, titles[pending]))
-    no.button("取消", key=f"{key}_no", on_click=lambda: st.session_state.pop(pending_key, None))
 
 
 FLAG_BADGE_COLORS = {"inferred": "orange", "truncated": "red", "empty": "gray", "unnumbered": "blue"}

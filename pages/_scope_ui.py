@@ -5,12 +5,13 @@ import pandas as pd
 import streamlit as st
 from pandas.io.formats.style import Styler
 
-from pages._resources import confirm_deletion, knowledge_base, plain, services
+from pages._records import SavedRecordControls
+from pages._resources import knowledge_base, plain, services
 from scoring.scope.assessments import AssessmentStore, SavedAssessment
 from scoring.scope.checker import ScopeChecker, ScopeVerdict
 from scoring.scope.function_list import FunctionListError, prepare, read_upload, split_lines
 from scoring.scope.functions import VERDICT_LABELS
-from scoring.scope.governance import ANSWER_LABELS, Answer, AssessmentError, ChecklistItem
+from scoring.scope.governance import ANSWER_LABELS, Answer, ChecklistItem
 from scoring.scope.report import VERDICT_COLORS, verdict_table
 
 BADGE_COLORS = {"prohibited": "red", "caution": "orange", "allowed": "green", "review": "gray"}
@@ -92,39 +93,13 @@ def load_into_session(title: str = "", answers: dict[str, Answer] | None = None,
         st.session_state["scope_text"] = "\n".join(functions)
 
 
-def open_saved() -> None:
-    chosen = st.session_state.get("assessment_pick")
-    if chosen is not None:
-        saved = assessment_store().load(chosen)
-        load_into_session(saved.title, saved.answers, saved.id, saved.functions)
-        st.session_state["assessment_message"] = f"已打开自评「{plain(saved.title)}」,可以继续填写。"
+def fill_from(saved: SavedAssessment) -> None:
+    load_into_session(saved.title, saved.answers, saved.id, saved.functions)
 
 
-def ask_to_delete() -> None:
-    """The first step of 删除: remember which assessment; the page asks to confirm."""
-    st.session_state["assessment_deleting"] = st.session_state.get("assessment_pick")
-
-
-def confirm_delete(saved: dict[int, SavedAssessment]) -> None:
-    confirm_deletion("自评", "assessment_deleting", {i: record.title for i, record in saved.items()},
-                     delete_saved, key="assessment_delete")
-
-
-def delete_saved(assessment_id: int, title: str) -> None:
-    """Delete a saved assessment; the answers on the page stay (saving again makes a new one)."""
-    state = st.session_state
-    state.pop("assessment_deleting", None)
-    try:
-        assessment_store().delete(assessment_id)
-    except AssessmentError as error:
-        state["assessment_problem"] = str(error)
-        return
-    was_open = state.get("assessment_id") == assessment_id
-    for key in ("assessment_pick", "assessment_compare", "assessment_id"):
-        if state.get(key) == assessment_id:
-            state[key] = None
-    state["assessment_message"] = f"已删除自评「{plain(title)}」。" + (
-        "页面上的回答仍保留,再次保存将另存为一份新的自评。" if was_open else "")
+RECORDS = SavedRecordControls("自评", "assessment", assessment_store, fill_from,
+                              new=load_into_session, new_label="新建自评",
+                              forget=("assessment_compare",))
 
 
 def checklist_widgets() -> None:

@@ -38,17 +38,7 @@ store = ui.draft_store()
 state = st.session_state
 
 saved = {draft.id: draft for draft in store.saved()}
-columns = st.columns([3, 1, 1, 1], vertical_alignment="bottom")
-columns[0].selectbox("打开已保存的草稿", list(saved), index=None, key="elements_draft_pick",
-                     format_func=lambda i: saved[i].label, placeholder="选择一份草稿")
-columns[1].button("打开", key="elements_draft_open", on_click=ui.open_draft, disabled=not saved)
-columns[2].button("新建", key="elements_draft_new", on_click=ui.new_draft)
-columns[3].button("删除", key="elements_draft_delete", on_click=ui.ask_to_delete, disabled=not saved)
-ui.confirm_delete(saved)
-if message := state.pop("elements_message", None):
-    st.success(message)
-if problem := state.pop("elements_problem", None):
-    st.error(problem)
+ui.RECORDS.show(saved)
 
 state.setdefault("elements_pick", list(ui.DEFAULT_PICK))
 st.multiselect("外包哪些要素", model.names, key="elements_pick", placeholder="选择一个或多个要素")
@@ -122,7 +112,7 @@ with tabs[4]:
             state["elements_draft_id"] = store.save(state.get("elements_title", ""),
                                                     plan.combination, items,
                                                     state.get("elements_draft_id"))
-            state["elements_message"] = f"草稿「{plain(state['elements_title'].strip())}」已保存。"
+            ui.RECORDS.notify(f"草稿「{plain(state['elements_title'].strip())}」已保存。")
             st.rerun()
         except ElementError as error:
             st.error(str(error))

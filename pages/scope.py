@@ -72,19 +72,7 @@ with functions_tab:
 
 with assessment_tab:
     saved = {item.id: item for item in store.saved()}
-    columns = st.columns([3, 1, 1, 1])
-    columns[0].selectbox("打开已保存的自评", list(saved), index=None, key="assessment_pick",
-                         format_func=lambda i: saved[i].label, placeholder="选择一份自评")
-    columns[1].button("打开", key="assessment_open", on_click=ui.open_saved,
-                      disabled=not saved)
-    columns[2].button("新建自评", key="assessment_new", on_click=ui.load_into_session)
-    columns[3].button("删除", key="assessment_delete", on_click=ui.ask_to_delete,
-                      disabled=not saved)
-    ui.confirm_delete(saved)
-    if message := st.session_state.pop("assessment_message", None):
-        st.success(message)
-    if problem := st.session_state.pop("assessment_problem", None):
-        st.error(problem)
+    ui.RECORDS.show(saved)
     st.text_input("自评名称", key="assessment_title", placeholder="例如:2025年客服中心外包自评")
     ui.checklist_widgets()
 
