@@ -5,7 +5,7 @@ import json
 import pytest
 
 from scoring.elements.__main__ import main
-from scoring.elements.model import OTHER, ElementError, ElementModel
+from scoring.elements.model import OTHER, ElementError
 from scoring.elements.report import comparison_table, parties, requirement_changes
 from scoring.sla.indicators import INDICATORS_BY_KEY
 
@@ -13,11 +13,6 @@ STAFF, SITE, SYSTEMS = "客服中心从业人员", "运营场所及设施", "客
 MANAGEMENT, CORE, DUTIES = "管理理念、管理模式", "核心业务系统", "工作职责"
 SLA_PAGE_INDICATORS = {"service_level", "answer_rate", "abandon_rate", "asa_s", "aht_s",
                        "fcr_rate", "csat_rate", "qa_avg", "complaint_rate"}
-
-
-@pytest.fixture(scope="module")
-def model(built_services) -> ElementModel:
-    return built_services.element_model
 
 
 def plan_of(model, *choices, others=()):

@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 from openpyxl import load_workbook
 
-from scoring.elements.model import ElementModel, ServiceItem
+from scoring.elements.model import ServiceItem
 from scoring.elements.report import ElementReport, to_csv, to_excel, to_markdown
 from scoring.elements.service_catalogue import (
     ServiceCatalogueError,
@@ -20,19 +20,8 @@ from scoring.elements.service_catalogue import (
     rebase,
     target_text,
 )
-from scoring.scope.checker import ScopeChecker
 
 THRESHOLD = 20
-
-
-@pytest.fixture(scope="module")
-def model(built_services) -> ElementModel:
-    return built_services.element_model
-
-
-@pytest.fixture(scope="module")
-def checker(built_services) -> ScopeChecker:
-    return built_services.scope_checker
 
 
 @pytest.fixture(scope="module")

@@ -11,12 +11,6 @@ from scoring.scope.function_list import FunctionListError
 from scoring.scope.functions import VERDICT_LABELS
 from settings import PROJECT_ROOT
 
-
-@pytest.fixture(scope="module")
-def checker(built_services) -> ScopeChecker:
-    return built_services.scope_checker
-
-
 # Descriptions a bank might write, each with the verdict a careful reviewer would give.
 CASES = [
     # prohibited: strategy, risk management, internal audit, IT core competence, the bank's own duties

@@ -5,16 +5,10 @@ from datetime import date
 import pytest
 from openpyxl import load_workbook
 
-from scoring.scope.checker import ScopeChecker
 from scoring.scope.governance import Answer, load_checklist, score
 from scoring.scope.report import ScopeReport, section_chart, to_excel, to_markdown, verdict_counts
 
 FUNCTIONS = ["外呼营销", "对外包项目开展内部审计", "今天天气", "人工热线接听"]
-
-
-@pytest.fixture(scope="module")
-def checker(built_services) -> ScopeChecker:
-    return built_services.scope_checker
 
 
 @pytest.fixture(scope="module")
