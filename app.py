@@ -1,6 +1,8 @@
 """The app frame: page config and navigation over the pages that exist."""
 import streamlit as st
 
+from errors import UserError
+
 st.set_page_config(page_title="客服中心外包管理助手", page_icon="🏦", layout="wide")
 
 navigation = st.navigation({
@@ -12,4 +14,7 @@ navigation = st.navigation({
              st.Page("pages/elements.py", title="外包要素", icon=":material/account_tree:"),
              st.Page("pages/sla.py", title="SLA看板", icon=":material/monitoring:")],
 })
-navigation.run()
+try:
+    navigation.run()
+except UserError as error:  # a setting, a model or a document the user can fix: say what to do
+    st.error(str(error))

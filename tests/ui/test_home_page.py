@@ -37,3 +37,11 @@ def test_home_without_an_index_tells_how_to_build_it(app_test, data_dir):
     assert "知识库索引尚未建立" in at.warning[0].value
     assert "python -m ingest build" in at.warning[0].value
     assert metrics(at)["检索片段"] == "0"
+
+
+def test_a_missing_local_model_is_a_message_on_the_page(app_test, data_dir, monkeypatch):
+    monkeypatch.setenv("CSC_EMBEDDING_BACKEND", "sentence-transformers")
+    monkeypatch.setenv("CSC_EMBEDDING_MODEL_PATH", str(data_dir / "no-such-model"))
+    at = app_test(data_dir)
+    assert not at.exception
+    assert at.error[0].value.startswith("找不到本地向量模型目录")
