@@ -15,7 +15,7 @@ PROBE = "ISOLATION_PROBE"  # not CSC_: conftest removes those
 
 
 def test_settings_point_at_this_tests_own_data_dir(isolated_data_dir):
-    settings = load_settings()
+    settings = load_settings(environ=os.environ)  # as the app reads it
     assert settings.data_dir == isolated_data_dir != PROJECT_ROOT / "data"
     assert not any(name.startswith("CSC_") and name != "CSC_DATA_DIR" for name in os.environ)
 

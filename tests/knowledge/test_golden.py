@@ -15,3 +15,11 @@ def test_hybrid_recall_at_3_on_the_golden_set(built_services):
         top = [hit.chunk.clause for hit in base.search(row["q"], k=3)]
         found += any(clause in top for clause in row["clauses"])
     assert found / len(in_scope) >= 0.95
+
+
+def test_the_langchain_retriever_finds_what_search_finds(built_services):
+    snapshot = built_services.knowledge.current()
+    documents = snapshot.retriever().invoke("什么是服务目录")
+    assert [document.metadata["clause"] for document in documents] == \
+        [hit.chunk.clause for hit in snapshot.search("什么是服务目录")]
+    assert documents[0].metadata["clause"] == "2.4" and documents[0].page_content
