@@ -1,7 +1,12 @@
-"""The app frame: page config and navigation over the pages that exist."""
+"""The app frame: page config, navigation over the pages, and the one error boundary."""
+import logging
+import uuid
+
 import streamlit as st
 
 from errors import UserError
+
+log = logging.getLogger("csc")
 
 st.set_page_config(page_title="客服中心外包管理助手", page_icon="🏦", layout="wide")
 
@@ -16,5 +21,10 @@ navigation = st.navigation({
 })
 try:
     navigation.run()
-except UserError as error:  # a setting, a model or a document the user can fix: say what to do
+except UserError as error:  # a setting, a model or a file the user can fix: say what to do
     st.error(str(error))
+except Exception:  # anything else: a short message here, the traceback in the server's log
+    error_id = uuid.uuid4().hex[:8]
+    log.exception("unexpected error %s on page %s", error_id, navigation.title)
+    st.error(f"出错了,操作没有完成(错误编号 {error_id})。请稍后重试;如果再次出现,"
+             "请把错误编号告诉管理员,管理员可在服务日志中按编号查到详情。")

@@ -2,6 +2,7 @@
 or generative over the extractive one when configured), example questions, the transcript."""
 from __future__ import annotations
 
+from escaping import exported
 from knowledge.answer import Answer, answer_question
 from knowledge.base import KnowledgeBase
 from knowledge.generate import generative_answer
@@ -26,15 +27,15 @@ def transcript_markdown(turns: list[tuple[str, Answer]], when: str) -> str:
     """The conversation as a Markdown document, with every citation and quote."""
     lines = [f"# 智能问答记录({when})", ""]
     for number, (question, answer) in enumerate(turns, start=1):
-        lines += [f"## {number}. {question}", "", answer.answer, ""]
+        lines += [f"## {number}. {exported(question)}", "", exported(answer.answer), ""]
         for notice in answer.notices:
-            lines += [f"> {notice}", ""]
+            lines += [f"> {exported(notice)}", ""]
         if answer.citations:
             lines.append("引用:")
-            lines += [f"- {c.label}:「{c.quote}」" for c in answer.citations]
+            lines += [f"- {exported(c.label)}:「{exported(c.quote)}」" for c in answer.citations]
             lines.append("")
         if answer.related:
             lines.append("可能相关:")
-            lines += [f"- {c.label}" for c in answer.related]
+            lines += [f"- {exported(c.label)}" for c in answer.related]
             lines.append("")
     return "\n".join(lines)

@@ -4,8 +4,9 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
+from escaping import plain
 from pages._records import SavedRecordControls
-from pages._resources import plain, services
+from pages._resources import services
 from pages._scope_ui import scope_checker
 from scoring.elements.drafts import DraftStore, SavedDraft
 from scoring.elements.model import ElementError, ElementModel, Plan
@@ -99,7 +100,7 @@ def comparison(model: ElementModel) -> None:
             try:
                 plan = model.plan(model.combine_choices(choices))
             except ElementError as error:
-                st.error(str(error))
+                st.error(plain(str(error)))
                 plans.append(None)
                 continue
             plans.append(plan)

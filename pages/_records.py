@@ -8,7 +8,7 @@ from typing import Any
 import streamlit as st
 
 from errors import UserError
-from pages._resources import plain
+from escaping import plain
 
 
 @dataclass(frozen=True)

@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import hmac
-import re
 from dataclasses import dataclass
 
 import streamlit as st
@@ -11,8 +10,6 @@ from ingest.documents import ParsedDocument
 from knowledge.base import KnowledgeBase
 from scoring.services import Services, create_services
 from settings import Settings
-
-MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|>~<$])")
 
 
 @st.cache_resource(show_spinner="正在加载知识库与向量模型…")
@@ -35,11 +32,6 @@ def current_documents() -> list[ParsedDocument]:
     base = knowledge_base()
     snapshot = base.snapshot()
     return documents(base, snapshot.build_id if snapshot else "")
-
-
-def plain(text: str) -> str:
-    """Text from a user or a document, escaped so that Markdown shows it literally."""
-    return MARKDOWN_SPECIAL.sub(r"\\\1", text)
 
 
 FLAG_BADGE_COLORS = {"inferred": "orange", "truncated": "red", "empty": "gray", "unnumbered": "blue"}

@@ -5,8 +5,9 @@ import pandas as pd
 import streamlit as st
 from pandas.io.formats.style import Styler
 
+from escaping import plain
 from pages._records import SavedRecordControls
-from pages._resources import knowledge_base, plain, services
+from pages._resources import knowledge_base, services
 from scoring.scope.assessments import AssessmentStore, SavedAssessment
 from scoring.scope.checker import ScopeChecker, ScopeVerdict
 from scoring.scope.function_list import FunctionListError, prepare, read_upload, split_lines

@@ -3,9 +3,10 @@ import time
 
 import streamlit as st
 
+from escaping import plain
 from knowledge.answer import Answer, QuestionError
 from knowledge.assistant import EXAMPLE_QUESTIONS, ask, transcript_markdown
-from pages._resources import current_documents, knowledge_base, plain
+from pages._resources import current_documents, knowledge_base
 
 st.title("智能问答")
 st.caption("依据已加载的文档回答,逐字引用条款原文并注明出处;文档未涉及的问题会直接说明。"
@@ -61,11 +62,11 @@ def show_answer(answer: Answer, stream: bool = False) -> None:
     else:
         st.markdown("  \n".join(lines))
     for citation in answer.citations:
-        with st.expander(f"出处:{citation.label}(相关度 {citation.score:.2f})"):
-            st.caption(" › ".join(citation.path) + f" · {citation.doc}")
+        with st.expander(f"出处:{plain(citation.label)}(相关度 {citation.score:.2f})"):
+            st.caption(plain(" › ".join(citation.path) + f" · {citation.doc}"))
             st.markdown(highlighted(citation.text, citation.quotes))
     if answer.related:
-        st.caption("可能相关(不作为答案):" + ";".join(c.label for c in answer.related))
+        st.caption("可能相关(不作为答案):" + ";".join(plain(c.label) for c in answer.related))
 
 
 for asked, answer in turns:

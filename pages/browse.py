@@ -1,8 +1,9 @@
 """条款浏览: the heading tree of each document, clause text and flags (read only)."""
 import streamlit as st
 
+from escaping import plain
 from ingest.clauses import FLAG_LABELS
-from pages._resources import FLAG_BADGE_COLORS, current_documents, plain
+from pages._resources import FLAG_BADGE_COLORS, current_documents
 
 st.title("条款浏览")
 documents = current_documents()
@@ -29,11 +30,11 @@ with tree:
     choice = st.radio(  # options are clause ids: a selection survives a new filter
         "目录", list(by_id), key="browse_clause", label_visibility="collapsed",
         format_func=lambda clause_id: "\u3000" * (by_id[clause_id].level - 1)
-        + by_id[clause_id].heading + ("  ⚑" if by_id[clause_id].flags else ""))
+        + plain(by_id[clause_id].heading) + ("  ⚑" if by_id[clause_id].flags else ""))
 with detail:
     clause = by_id[choice]
-    st.subheader(clause.heading)
-    st.caption(" › ".join(clause.path) + f" · 原文第 {clause.position} 行")
+    st.subheader(plain(clause.heading))
+    st.caption(plain(" › ".join(clause.path)) + f" · 原文第 {clause.position} 行")
     if clause.english:
         st.caption(f"英文术语:{plain(clause.english)}")
     for flag in clause.flags:

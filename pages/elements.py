@@ -3,8 +3,8 @@ from datetime import date
 
 import streamlit as st
 
+from escaping import plain
 from pages import _elements_ui as ui
-from pages._resources import plain
 from scoring.elements.model import ElementError
 from scoring.elements.report import (
     ElementReport,
@@ -32,7 +32,7 @@ try:
     model = ui.element_model()
     ui.scope_checker()  # items of the 服务目录 are flagged by the scope check's own logic
 except CitationError as error:
-    st.error(str(error))
+    st.error(plain(str(error)))
     st.stop()
 store = ui.draft_store()
 state = st.session_state
@@ -51,7 +51,7 @@ with tabs[3]:
 try:
     plan = ui.chosen_plan(model)
 except ElementError as error:
-    alerts.error(str(error))
+    alerts.error(plain(str(error)))
     st.stop()
 
 threshold = ui.threshold_s()
@@ -84,7 +84,7 @@ with tabs[0]:
     st.dataframe(matrix_table(plan, verdicts), hide_index=True, key="elements_matrix", height="content",
                  column_config={"资源": st.column_config.TextColumn(width="large")})
     for summary in plan.summaries:
-        with st.expander(f"{summary.heading}:谁提供、谁管理"):
+        with st.expander(f"{plain(summary.heading)}:谁提供、谁管理"):
             st.markdown(plain(summary.summary))
             st.markdown(f"- **承包方提供**:{plain('、'.join(summary.contractor_provides) or '无')}\n"
                         f"- **承包方管理**:{plain('、'.join(summary.contractor_manages) or '无')}\n"
@@ -115,7 +115,7 @@ with tabs[4]:
             ui.RECORDS.notify(f"草稿「{plain(state['elements_title'].strip())}」已保存。")
             st.rerun()
         except ElementError as error:
-            st.error(str(error))
+            st.error(plain(str(error)))
     report = ElementReport(
         state.get("elements_title") or "外包要素方案", date.today(),
         f"{document.info.short_name} {document.info.title}", plan, tuple(items or ()),

@@ -1,8 +1,9 @@
 """首页: what is loaded, how many clauses, and what the loaded copy lacks."""
 import streamlit as st
 
+from escaping import plain
 from ingest.clauses import FLAG_LABELS, STYLE_LABELS
-from pages._resources import current_documents, knowledge_base, plain
+from pages._resources import current_documents, knowledge_base
 
 st.title("商业银行客户服务中心服务外包管理助手")
 st.caption("依据 GB/T 32314-2015《商业银行客户服务中心服务外包管理规范》及行内加载的文档。"
@@ -20,7 +21,7 @@ columns[2].metric("检索片段", index.manifest["chunks"] if index else 0)
 if index is None:
     st.warning("知识库索引尚未建立:请运行 `python -m ingest build`(`make run` 会自动完成)。")
 else:
-    st.caption(f"索引版本 {index.build_id} · 向量模型 {index.model_id} · "
+    st.caption(f"索引版本 {index.build_id} · 向量模型 {plain(index.model_id)} · "
                f"建立于 {index.manifest['built_at']}")
 
 st.subheader("已加载的文档")

@@ -2,9 +2,10 @@
 import pandas as pd
 import streamlit as st
 
+from escaping import plain
 from ingest.clauses import FLAG_LABELS, STYLE_LABELS
 from ingest.errors import IngestError
-from pages._resources import admin_password, current_documents, knowledge_base, plain
+from pages._resources import admin_password, current_documents, knowledge_base
 
 st.title("知识库")
 st.caption("加载官方全文、配套标准、监管办法或行内制度。先预览解析结果,确认后再加入;"
@@ -34,7 +35,7 @@ def apply(change, success: str) -> None:
             done / total if total else 1.0, text=f"向量化 {done}/{total}" if total else "建立 BM25"))
     except IngestError as error:
         bar.empty()
-        st.error(str(error))
+        st.error(plain(str(error)))
         return
     bar.empty()
     st.session_state["library_notice"] = (f"{success} 索引已重建:{result.chunks} 个片段,"
@@ -59,7 +60,7 @@ st.dataframe(pd.DataFrame([{
 } for entry in entries]), hide_index=True, key="library_table")
 
 for entry in entries:
-    with st.expander(f"{entry.info.short_name} · 版本与操作"):
+    with st.expander(f"{plain(entry.info.short_name)} · 版本与操作"):
         for version in entry.versions:
             mark = "(当前)" if version.version == entry.current else ""
             st.markdown(f"- {version.version}{mark} {plain(version.file)} {version.loaded_at} "
@@ -83,7 +84,7 @@ if upload is not None:
     try:
         preview = library.preview(data, upload.name)
     except IngestError as error:
-        st.error(str(error))
+        st.error(plain(str(error)))
         st.stop()
     if known := library.already_loaded(data):
         st.warning(known)

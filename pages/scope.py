@@ -3,8 +3,8 @@ from datetime import date
 
 import streamlit as st
 
+from escaping import plain
 from pages import _scope_ui as ui
-from pages._resources import plain
 from scoring.scope.functions import VERDICT_LABELS
 from scoring.scope.governance import AssessmentError, compare, score
 from scoring.scope.report import (
@@ -28,7 +28,7 @@ st.caption("依据 GB/T 32314-2015 第1条、第3条、第4.1条与第5章:检�
 try:
     checker = ui.scope_checker()
 except CitationError as error:
-    st.error(str(error))
+    st.error(plain(str(error)))
     st.stop()
 standard = checker.standard
 store = ui.assessment_store()
@@ -88,7 +88,7 @@ with assessment_tab:
                 st.session_state.get("assessment_id"))
             st.success("自评已保存" + ("。" if result.complete else ",尚未完成,之后可以打开继续填写。"))
         except AssessmentError as error:
-            st.error(str(error))
+            st.error(plain(str(error)))
     if not result.complete:
         numbers = [str(item.number) for item in result.unanswered]
         pending = "、".join(numbers[:8]) + ("等" if len(numbers) > 8 else "")
@@ -102,7 +102,7 @@ with assessment_tab:
         st.altair_chart(section_chart(result), width="stretch")
     st.dataframe(section_table(result), hide_index=True, key="assessment_sections")
     for section in result.sections:
-        with st.expander(f"{section.heading}:" + ("—" if section.score is None
+        with st.expander(f"{plain(section.heading)}:" + ("—" if section.score is None
                                                    else f"{section.score:g} 分")):
             st.altair_chart(item_chart(result, section.section), width="stretch")
 

@@ -2,7 +2,8 @@
 import pandas as pd
 import streamlit as st
 
-from pages._resources import plain, services
+from escaping import plain
+from pages._resources import services
 from scoring.sla import board, charts, queries, sample, targets
 from scoring.sla.erlang import StaffingInput, required_agents
 from scoring.sla.errors import SlaInputError
@@ -63,7 +64,7 @@ store = services().sla_store
 try:
     store.ensure_sample(sample.generate)
 except SlaInputError as error:
-    st.error(str(error))
+    st.error(plain(str(error)))
     st.stop()
 
 if store.shows_sample():
@@ -150,7 +151,7 @@ with tabs[3]:
             st.session_state["sla_targets_saved"] = scope
             st.rerun()
         except SlaInputError as error:
-            st.error(str(error))
+            st.error(plain(str(error)))
     if right.button("恢复默认", key="sla_reset_targets"):
         targets.delete_contract(store, scope)
         for widget in (f"sla_targets_{suffix}", f"sla_cap_{suffix}"):
@@ -172,7 +173,7 @@ with tabs[4]:
     try:
         staffing = required_agents(request)
     except SlaInputError as error:
-        st.error(str(error))
+        st.error(plain(str(error)))
     else:
         for column, (title, value, note) in zip(st.columns(6), board.staffing_cells(staffing)):
             column.metric(title, value, help=note)

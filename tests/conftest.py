@@ -20,6 +20,8 @@ from streamlit.testing.v1 import AppTest
 from scoring.services import Services, create_services
 from settings import ENV_PREFIX, PROJECT_ROOT
 
+pytest_plugins = ["tests.browser.fixtures"]
+
 APP_FILE = PROJECT_ROOT / "app.py"
 DEFAULT_DATA_DIR = PROJECT_ROOT / "data"
 # audit events (sys.addaudithook) whose first argument is a path the event reads or writes

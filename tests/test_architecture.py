@@ -2,7 +2,7 @@
 
 From the top: the UI (app.py, pages/), then scoring/ (the features and the composition root),
 knowledge/ (reading the index, answering), ingest/ (documents to clauses to index), and at the
-bottom settings, errors and cli. A module imports its own package and the layers below it only.
+bottom settings, errors, cli and escaping. A module imports its own package and the layers below it only.
 """
 from __future__ import annotations
 
@@ -13,7 +13,8 @@ import pytest
 
 from settings import PROJECT_ROOT
 
-LAYERS = (("app", "pages"), ("scoring",), ("knowledge",), ("ingest",), ("settings", "errors", "cli"))
+LAYERS = (("app", "pages"), ("scoring",), ("knowledge",), ("ingest",),
+          ("settings", "errors", "cli", "escaping"))
 RANK = {package: rank for rank, packages in enumerate(LAYERS) for package in packages}
 DOMAIN = ("scoring", "knowledge", "ingest")
 SCORING_SHARED = ("scoring.standard", "scoring.records", "scoring.exports")

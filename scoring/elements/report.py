@@ -8,6 +8,7 @@ from datetime import date
 import pandas as pd
 from openpyxl.styles import PatternFill
 
+from escaping import exported
 from scoring.elements.model import (
     BANK,
     CONTRACTOR,
@@ -18,7 +19,7 @@ from scoring.elements.model import (
     sla_template,
 )
 from scoring.elements.service_catalogue import prohibited, target_text
-from scoring.exports import add_sheet, markdown_table, summary_workbook, workbook_bytes
+from scoring.exports import add_sheet, csv_bytes, markdown_table, summary_workbook, workbook_bytes
 from scoring.scope.checker import ScopeVerdict
 from scoring.sla.indicators import INDICATORS_BY_KEY, label
 
@@ -126,24 +127,24 @@ def plan_counts(plan: Plan) -> dict[str, int]:
 
 def to_csv(report: ElementReport) -> bytes:
     """The 服务目录 as CSV (UTF-8 with BOM, so Excel opens it with the right characters)."""
-    table = service_catalogue_table(report.items, report.threshold_s, report.verdicts)
-    return table.to_csv(index=False).encode("utf-8-sig")
+    return csv_bytes(service_catalogue_table(report.items, report.threshold_s, report.verdicts))
 
 
 def to_markdown(report: ElementReport) -> str:
     """The whole draft as a Markdown document."""
     plan = report.plan
-    lines = [f"# {report.title}", "", f"- 日期:{report.made_on:%Y-%m-%d}",
-             f"- 依据:{report.standard}", f"- 外包要素:{plan.combination.label}", ""]
+    lines = [f"# {exported(report.title)}", "", f"- 日期:{report.made_on:%Y-%m-%d}",
+             f"- 依据:{exported(report.standard)}",
+             f"- 外包要素:{exported(plan.combination.label)}", ""]
     if report.prohibited:
         lines += [f"**范围自检:{len(report.prohibited)} 项不得外包:"
-                  + "、".join(v.function for v in report.prohibited) + "。**", ""]
+                  + "、".join(exported(v.function) for v in report.prohibited) + "。**", ""]
     lines += ["## 一、责任矩阵", ""] + markdown_table(matrix_table(plan, report.verdicts))
     for summary in plan.summaries:
-        lines += ["", f"### {summary.heading}", "", summary.summary, "",
-                  f"- 承包方提供:{'、'.join(summary.contractor_provides) or '无'}",
-                  f"- 承包方管理:{'、'.join(summary.contractor_manages) or '无'}",
-                  f"- 发包方保留:{'、'.join(summary.bank_keeps) or '无'}"]
+        lines += ["", f"### {exported(summary.heading)}", "", exported(summary.summary), "",
+                  f"- 承包方提供:{exported('、'.join(summary.contractor_provides) or '无')}",
+                  f"- 承包方管理:{exported('、'.join(summary.contractor_manages) or '无')}",
+                  f"- 发包方保留:{exported('、'.join(summary.bank_keeps) or '无')}"]
     lines += ["", "## 二、要求清单", ""] + markdown_table(requirement_table(plan))
     lines += ["", "## 三、风险与控制", ""] + markdown_table(risk_table(plan))
     lines += ["", "## 四、建议的 SLA 指标", ""]
@@ -151,7 +152,8 @@ def to_markdown(report: ElementReport) -> str:
     lines += ["", "## 五、服务目录(草稿)", ""]
     lines += markdown_table(service_catalogue_table(report.items, report.threshold_s, report.verdicts))
     if report.coverage:
-        lines += ["", "## 说明:依据文本的缺漏", ""] + [f"- {note}" for note in report.coverage]
+        lines += ["", "## 说明:依据文本的缺漏", ""] + [f"- {exported(note)}"
+                                                  for note in report.coverage]
     return "\n".join(lines) + "\n"
 
 

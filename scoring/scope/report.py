@@ -8,6 +8,7 @@ import altair as alt
 import pandas as pd
 from openpyxl.styles import PatternFill
 
+from escaping import exported
 from scoring.exports import add_sheet, markdown_table, summary_workbook, workbook_bytes
 from scoring.scope.checker import ScopeVerdict
 from scoring.scope.functions import VERDICT_LABELS
@@ -111,8 +112,8 @@ def item_chart(result: AssessmentResult, section: str) -> alt.Chart:
 
 def to_markdown(report: ScopeReport) -> str:
     """The whole check as a Markdown document."""
-    lines = [f"# {report.title}", "", f"- 日期:{report.made_on:%Y-%m-%d}",
-             f"- 依据:{report.standard}", ""]
+    lines = [f"# {exported(report.title)}", "", f"- 日期:{report.made_on:%Y-%m-%d}",
+             f"- 依据:{exported(report.standard)}", ""]
     lines += ["## 一、职能判定", ""]
     if report.verdicts:
         counts = verdict_counts(report.verdicts)
@@ -132,7 +133,8 @@ def to_markdown(report: ScopeReport) -> str:
         gaps = gap_table(result)
         lines += markdown_table(gaps) if len(gaps) else ["没有未满足的检查项。"]
     if report.coverage:
-        lines += ["", "## 说明:依据文本的缺漏", ""] + [f"- {note}" for note in report.coverage]
+        lines += ["", "## 说明:依据文本的缺漏", ""] + [f"- {exported(note)}"
+                                                  for note in report.coverage]
     return "\n".join(lines) + "\n"
 
 

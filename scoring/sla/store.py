@@ -1,11 +1,12 @@
 """The SLA database: a DuckDB file in the data directory; every import is one transaction."""
 from __future__ import annotations
 
+import atexit
 import datetime as dt
 import hashlib
-import re
 import threading
 import time
+import weakref
 from collections.abc import Iterator
 from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, field
@@ -14,6 +15,7 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
+from scoring.exports import csv_bytes
 from scoring.sla.calls import CALLS
 from scoring.sla.errors import SlaInputError
 from scoring.sla.reports import REPORTS
@@ -44,7 +46,6 @@ CREATE TABLE IF NOT EXISTS contract_caps (scope VARCHAR PRIMARY KEY, cap_pct DOU
 CREATE TABLE IF NOT EXISTS meta (key VARCHAR PRIMARY KEY, value VARCHAR NOT NULL);
 """
 KINDS = {"calls": CALLS, "report_long": REPORTS, "report_wide": REPORTS}
-FORMULA = re.compile(r"^(?:[=@\t\r]|[+-](?![\d.]))")
 MATCH = {"calls": ("vendor", "call_id"), "reports": ("vendor", "period_kind", "period", "indicator")}
 
 
@@ -82,18 +83,10 @@ class ImportResult:
     def rejected_csv(self) -> bytes | None:
         """The rejected rows with their messages, as a CSV that Excel opens (UTF-8 with BOM).
 
-        Cells that Excel would run as a formula (=, @, or +/- not followed by a number) get a
-        leading apostrophe: the file quotes what vendors sent, which must never execute.
+        Cells that Excel would run as a formula get a leading apostrophe: the file quotes what
+        vendors sent, which must never execute.
         """
-        if not len(self.rejected):
-            return None
-        return self.rejected.map(_defused).to_csv(index=False).encode("utf-8-sig")
-
-
-def _defused(value: object) -> object:
-    if isinstance(value, str) and FORMULA.match(value):
-        return "'" + value
-    return value
+        return csv_bytes(self.rejected) if len(self.rejected) else None
 
 
 def _sha256(file: Path | bytes) -> str:
@@ -105,6 +98,17 @@ def _sha256(file: Path | bytes) -> str:
         for block in iter(lambda: stream.read(1 << 20), b""):
             digest.update(block)
     return digest.hexdigest()
+
+
+_open_stores: weakref.WeakSet[SlaStore] = weakref.WeakSet()
+
+
+@atexit.register
+def _close_open_stores() -> None:
+    """Close every store before the interpreter stops: an idle timer closing DuckDB while the
+    process exits would abort it."""
+    for store in list(_open_stores):
+        store.close()
 
 
 class SlaStore:
@@ -127,6 +131,7 @@ class SlaStore:
         self._idle_timer: threading.Timer | None = None
         self._lock = threading.Lock()
         self._writing = threading.Lock()
+        _open_stores.add(self)
 
     @contextmanager
     def cursor(self) -> Iterator[duckdb.DuckDBPyConnection]:

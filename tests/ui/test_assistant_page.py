@@ -1,6 +1,8 @@
 """智能问答: a manager asks, reads the answer with its citation, follows up, clears the chat."""
 from streamlit.testing.v1 import AppTest
 
+from tests.ui.rendered import shown
+
 
 def assistant(app_test) -> AppTest:
     return app_test().switch_page("pages/assistant.py").run()
@@ -11,7 +13,7 @@ def ask(at: AppTest, question: str) -> AppTest:
 
 
 def sources(at: AppTest) -> list[str]:
-    return [expander.label for expander in at.expander]
+    return [shown(expander.label) for expander in at.expander]
 
 
 def test_empty_chat_offers_example_questions_that_can_be_asked(app_test):

@@ -45,3 +45,18 @@ def test_a_missing_local_model_is_a_message_on_the_page(app_test, data_dir, monk
     at = app_test(data_dir)
     assert not at.exception
     assert at.error[0].value.startswith("找不到本地向量模型目录")
+
+
+def test_an_unexpected_error_shows_an_error_id_and_no_traceback(app_test, monkeypatch, caplog):
+    from knowledge.base import KnowledgeBase
+
+    def broken(self):
+        raise RuntimeError("/secret/path/inside.py exploded")
+
+    monkeypatch.setattr(KnowledgeBase, "snapshot", broken)
+    at = app_test()
+    assert not at.exception
+    message = at.error[0].value
+    assert message.startswith("出错了,操作没有完成(错误编号 ") and "secret" not in message
+    error_id = message.split("错误编号 ")[1][:8]
+    assert any(error_id in record.getMessage() and record.exc_info for record in caplog.records)

@@ -1,4 +1,5 @@
-"""A real browser (Debian's chromium via Playwright) against `streamlit run` on localhost."""
+"""Fixtures of the real-browser tests (Debian's chromium via Playwright) against `streamlit run` on
+localhost; loaded for the whole suite by tests/conftest.py, as stories live in several folders."""
 from __future__ import annotations
 
 from collections.abc import Iterator
