@@ -54,6 +54,8 @@ def build(args: argparse.Namespace) -> None:
         _, result = indexer.change(add_files, on_progress=_progress_bar)
     else:
         result = indexer.build(on_progress=_progress_bar, force=args.force)
+    for notice in indexer.notices:
+        print(notice)
     if result.up_to_date:
         print(f"索引已是最新({result.chunks} 个片段),无需重建。")
     else:

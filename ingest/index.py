@@ -23,12 +23,17 @@ from chromadb.api import ClientAPI
 from langchain_chroma import Chroma
 from langchain_core.embeddings import Embeddings
 
+from errors import UserError
 from ingest.chunks import Chunk, chunk_documents, sentences
 from ingest.documents import ParsedDocument
 from ingest.embeddings import ReusingEmbeddings, content_key
 from ingest.tokenize import add_domain_words, expand_query, tokens
 
 POINTER_FILE = "current.json"
+MANIFEST_KEYS = {"build_id", "collection", "fingerprint", "model_id", "chunks", "documents"}
+BUILD_FILES = ("chunks.jsonl", "domain_words.json", "bm25")
+REBUILD = ("请在「文档管理」页点“重建索引”,或运行 `python -m ingest build`:"
+           "索引会从已加载的文档重新建立。")
 ENTRIES_PER_WRITE = 64
 INDEX_FORMAT = 3  # bump when what a build stores changes: forces a rebuild
 
@@ -45,6 +50,10 @@ class BuildResult:
     up_to_date: bool = False
 
 
+class IndexDamaged(UserError):
+    """Files of the index cannot be read; a rebuild from the documents recovers."""
+
+
 class KnowledgeIndex:
     """A complete, readable build: its chunks, dense store and BM25 index."""
 
@@ -54,15 +63,19 @@ class KnowledgeIndex:
         self.manifest = manifest
         self.build_id = manifest["build_id"]
         folder = _model_dir(data_dir, model_id) / "builds" / self.build_id
-        self.chunks = [Chunk.from_dict(json.loads(line)) for line in
-                       (folder / "chunks.jsonl").read_text(encoding="utf-8").splitlines()]
-        add_domain_words(json.loads((folder / "domain_words.json").read_text(encoding="utf-8")))
-        self._bm25 = bm25s.BM25.load(str(folder / "bm25"), show_progress=False, verbosity=0)
+        try:
+            self.chunks = [Chunk.from_dict(json.loads(line)) for line in
+                           (folder / "chunks.jsonl").read_text(encoding="utf-8").splitlines()]
+            add_domain_words(json.loads((folder / "domain_words.json").read_text(encoding="utf-8")))
+            self._bm25 = bm25s.BM25.load(str(folder / "bm25"), show_progress=False, verbosity=0)
+            self.vectorstore = Chroma(client=client, collection_name=manifest["collection"],
+                                      embedding_function=embeddings,
+                                      create_collection_if_not_exists=False)
+        except Exception as error:  # files gone or damaged, the collection missing: one message
+            raise IndexDamaged(f"知识库索引(版本 {self.build_id})的文件缺失或已损坏"
+                               f"({type(error).__name__})。{REBUILD}") from error
         self._position = {chunk.chunk_id: number for number, chunk in enumerate(self.chunks)}
         self._sentences: dict[str, list[tuple[str, np.ndarray]]] | None = None
-        self.vectorstore = Chroma(client=client,
-                                  collection_name=manifest["collection"],
-                                  embedding_function=embeddings, create_collection_if_not_exists=False)
 
     def dense(self, query: str, limit: int, doc_ids: list[str] | None = None
               ) -> list[tuple[Chunk, float]]:
@@ -110,10 +123,25 @@ def _model_dir(data_dir: Path, model_id: str) -> Path:
 
 
 def read_manifest(data_dir: Path, model_id: str) -> dict | None:
+    """The current build's manifest; None before the first build, IndexDamaged when the pointer
+    file cannot be read."""
     pointer = _model_dir(data_dir, model_id) / POINTER_FILE
     if not pointer.is_file():
         return None
-    return json.loads(pointer.read_text(encoding="utf-8"))
+    try:
+        manifest = json.loads(pointer.read_text(encoding="utf-8"))
+        if not isinstance(manifest, dict) or not MANIFEST_KEYS <= manifest.keys():
+            raise ValueError("not a manifest")
+    except (OSError, ValueError) as error:
+        raise IndexDamaged(f"知识库索引的指针文件 {pointer.name} 已损坏。{REBUILD}") from error
+    return manifest
+
+
+def _intact(data_dir: Path, client: ClientAPI, manifest: dict) -> bool:
+    """The build a manifest names is all there: its files and its Chroma collection."""
+    folder = _model_dir(data_dir, manifest["model_id"]) / "builds" / manifest["build_id"]
+    return all((folder / name).exists() for name in BUILD_FILES) \
+        and _collection_exists(client, manifest["collection"])
 
 
 def fingerprint(chunks: list[Chunk], model_id: str) -> str:
@@ -132,9 +160,13 @@ def build_index(data_dir: Path, client: ClientAPI, documents: list[ParsedDocumen
     model_id = embeddings.model_id
     chunks = chunk_documents(documents, chunk_max_chars)
     print_ = fingerprint(chunks, model_id)
-    current = read_manifest(data_dir, model_id)
-    if current and current["fingerprint"] == print_ and not force \
-            and _collection_exists(client, current["collection"]):
+    try:
+        current = read_manifest(data_dir, model_id)
+    except IndexDamaged:
+        current = None  # a damaged pointer is replaced by this build
+    if current and not _intact(data_dir, client, current):
+        current = None  # a build with files or vectors missing is rebuilt, not trusted
+    if current and current["fingerprint"] == print_ and not force:
         return BuildResult(current["build_id"], len(chunks), 0, len(chunks), 0.0, up_to_date=True)
 
     build_id = time.strftime("%Y%m%d%H%M%S") + "-" + uuid.uuid4().hex[:6]
@@ -242,6 +274,6 @@ def _prune(client, data_dir: Path, model_id: str, keep: set[str]) -> None:
     for collection in client.list_collections():
         if collection.name.startswith(prefix) and collection.name[len(prefix):] not in keep:
             client.delete_collection(collection.name)
-    for folder in builds.iterdir():
+    for folder in builds.iterdir() if builds.is_dir() else ():
         if folder.name not in keep:
             shutil.rmtree(folder, ignore_errors=True)

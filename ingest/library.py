@@ -2,25 +2,41 @@
 
 All state is one JSON file in the data directory, replaced atomically; a document's files are
 written before the state that points at them. ``transaction()`` undoes both when anything inside
-it fails (a bad file, a failed index build), so the library is never left half-changed.
+it fails (a bad file, a failed index build), so the library is never left half-changed. A
+journal written first lets ``reconcile()`` finish or undo a change whose process was killed, and
+``recover()`` rebuilds the state from the files on disk when the state file is damaged.
 """
 from __future__ import annotations
 
+import fcntl
 import hashlib
 import json
 import os
+import re
 import shutil
+import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from ingest.documents import DocumentInfo, ParsedDocument, corpus_documents, parse_document, slug
 from ingest.errors import IngestError
+from storage import atomic_write, move_aside, require_writable
 
 STATE_FILE = "library.json"
+JOURNAL_FILE = "library.journal.json"  # present while a change is under way
+INFO_FILE = "info.json"  # beside a document's versions: its names, for recovery
 CORPUS_VERSION = "随附"
+VERSION_FOLDER = re.compile(r"^v(\d+)$")
+REBUILD = ("请在「文档管理」页点“重建索引”,或运行 `python -m ingest build`:"
+           "文档库会按已保存的文档文件恢复。")
+_changing = threading.Lock()  # one change at a time in this process (the file lock: across)
+
+
+class LibraryDamaged(IngestError):
+    """The library's state file cannot be read; recover() rebuilds it from the files."""
 
 
 @dataclass(frozen=True)
@@ -50,6 +66,8 @@ class DocumentLibrary:
     def __init__(self, corpus_dir: Path, data_dir: Path, max_bytes: int):
         self.corpus_dir = Path(corpus_dir)
         self.folder = Path(data_dir) / "documents"
+        # beside the documents folder, so that a failed first change leaves no trace
+        self.journal_path = Path(data_dir) / JOURNAL_FILE
         self.max_bytes = max_bytes
         self._written: list[Path] | None = None
         self._parsed: dict[tuple, ParsedDocument] = {}
@@ -57,11 +75,24 @@ class DocumentLibrary:
     # --- reading -------------------------------------------------------------------------
     def _state(self) -> dict:
         path = self.folder / STATE_FILE
-        return json.loads(path.read_text(encoding="utf-8")) if path.is_file() else {"documents": {}}
+        if not path.is_file():
+            return {"documents": {}}
+        try:
+            state = json.loads(path.read_text(encoding="utf-8"))
+            if not isinstance(state, dict) or not isinstance(state.get("documents"), dict):
+                raise ValueError("not a library state")
+        except (OSError, ValueError) as error:
+            raise LibraryDamaged(f"文档库的状态文件 {STATE_FILE} 已损坏。{REBUILD}") from error
+        return state
 
     def entries(self, include_removed: bool = False) -> list[LibraryEntry]:
         """Every document, shipped ones first, in the order they were added."""
-        state = self._state()["documents"]
+        try:
+            return self._entries(self._state()["documents"], include_removed)
+        except (KeyError, TypeError, ValueError, AttributeError) as error:
+            raise LibraryDamaged(f"文档库的状态文件 {STATE_FILE} 内容不完整。{REBUILD}") from error
+
+    def _entries(self, state: dict, include_removed: bool) -> list[LibraryEntry]:
         entries = []
         for info, path in corpus_documents(self.corpus_dir):
             shipped = Version(CORPUS_VERSION, info.file, _hash(path.read_bytes()), "")
@@ -136,6 +167,8 @@ class DocumentLibrary:
                             file=Path(filename).name, source="用户加载")
         self.preview_as(data, info)
         version = self._write_version(doc_id, "v1", filename, data)
+        atomic_write(self.folder / doc_id / INFO_FILE,
+                     json.dumps(_info_dict(info), ensure_ascii=False).encode("utf-8"))
         state = self._state()
         state["documents"][doc_id] = {"info": _info_dict(info), "current": "v1",
                                       "versions": [version.__dict__]}
@@ -180,22 +213,118 @@ class DocumentLibrary:
 
     @contextmanager
     def transaction(self) -> Iterator[DocumentLibrary]:
-        """Changes inside are undone, files and state, if anything inside raises."""
-        path = self.folder / STATE_FILE
-        before = path.read_bytes() if path.is_file() else None
-        self._written = []
-        try:
-            yield self
-        except BaseException:
-            for folder in self._written:
-                shutil.rmtree(folder, ignore_errors=True)
-            if before is None:
-                path.unlink(missing_ok=True)
+        """Changes inside are undone, files and state, if anything inside raises; a journal
+        written first lets reconcile() finish or undo them if the process dies inside."""
+        require_writable(self.folder.parent)
+        with self._locked():
+            path = self.folder / STATE_FILE
+            before = path.read_text(encoding="utf-8") if path.is_file() else None
+            self._written = []
+            self._journal({"before": before, "written": []})
+            try:
+                yield self
+            except BaseException:
+                self._undo(before, self._written)
+                raise
+            finally:
+                self._written = None
+                (self.journal_path).unlink(missing_ok=True)
+
+    def reconcile(self, indexed: Callable[[DocumentLibrary], bool]) -> str | None:
+        """Finish or undo a change whose process died (a journal is left): kept when the index
+        already holds it (``indexed``), else undone. Returns what was done, if anything."""
+        journal_path = self.journal_path
+        if not journal_path.is_file():
+            return None
+        with self._locked(wait=False) as locked:
+            if not locked or not journal_path.is_file():
+                return None  # another process is still at it, or has just finished
+            try:
+                journal = json.loads(journal_path.read_text(encoding="utf-8"))
+                before, written = journal["before"], [Path(item) for item in journal["written"]]
+            except (OSError, ValueError, KeyError, TypeError):
+                journal_path.unlink(missing_ok=True)
+                return None
+            try:
+                kept = indexed(self)
+            except IngestError:
+                kept = False
+            if kept:
+                self._remove_unused(written)
+                outcome = "上次中断的文档变更已完成(索引已包含该变更)。"
             else:
-                _atomic_write(path, before)
-            raise
+                self._undo(before, written)
+                outcome = "上次中断的文档变更已撤销,文档库与索引保持变更前的状态。"
+            journal_path.unlink(missing_ok=True)
+            return outcome
+
+    def recover(self) -> str:
+        """Rebuild the state from the files on disk, keeping the damaged state file aside:
+        every document folder at its latest version. Returns a note for the user."""
+        with self._locked():
+            damaged = move_aside(self.folder / STATE_FILE) \
+                if (self.folder / STATE_FILE).exists() else None
+            shipped = {info.doc_id: info for info, _ in corpus_documents(self.corpus_dir)}
+            state: dict = {"documents": {}}
+            for folder in sorted(path for path in self.folder.iterdir() if path.is_dir()):
+                versions = sorted((int(match.group(1)), item) for item in folder.iterdir()
+                                  if (match := VERSION_FOLDER.match(item.name)) and item.is_dir()
+                                  and len(list(item.iterdir())) == 1)
+                if not versions:
+                    continue
+                records = [_version_of(path) for _, path in versions]
+                saved = {"versions": [record.__dict__ for record in records],
+                         "current": records[-1].version}
+                if folder.name not in shipped:
+                    saved["info"] = _recovered_info(folder, records[-1].file)
+                state["documents"][folder.name] = saved
+            self._save(state)
+        kept = f"原文件已改名为 {damaged.name} 保留;" if damaged else ""
+        return (f"已按保存的文档文件恢复文档库({len(state['documents'])} 个文档的版本,"
+                f"各取最新版本)。{kept}如有之前移除的文档,请再次移除。")
+
+    @contextmanager
+    def _locked(self, wait: bool = True) -> Iterator[bool]:
+        """Held while the library changes: by one thread of this process, and by one process."""
+        self.folder.parent.mkdir(parents=True, exist_ok=True)
+        if not _changing.acquire(blocking=wait):
+            yield False
+            return
+        handle = os.open(self.folder.parent, os.O_RDONLY)  # the data directory is the lock
+        try:
+            try:
+                fcntl.flock(handle, fcntl.LOCK_EX | (0 if wait else fcntl.LOCK_NB))
+            except BlockingIOError:
+                yield False
+                return
+            try:
+                yield True
+            finally:
+                fcntl.flock(handle, fcntl.LOCK_UN)
         finally:
-            self._written = None
+            os.close(handle)
+            _changing.release()
+
+    def _journal(self, journal: dict) -> None:
+        atomic_write(self.journal_path,
+                     json.dumps(journal, ensure_ascii=False).encode("utf-8"))
+
+    def _undo(self, before: str | None, written: list[Path]) -> None:
+        path = self.folder / STATE_FILE
+        if before is None:
+            path.unlink(missing_ok=True)
+        else:
+            atomic_write(path, before.encode("utf-8"))
+        for folder in written:
+            shutil.rmtree(folder, ignore_errors=True)
+
+    def _remove_unused(self, written: list[Path]) -> None:
+        """Folders a change wrote that the state does not use (the change stopped between)."""
+        used = {self.path_of(entry, version.version).parent for entry in self.entries(True)
+                for version in entry.versions if version.version != CORPUS_VERSION}
+        for folder in written:
+            if not any(folder == path or folder in path.parents for path in used):
+                shutil.rmtree(folder, ignore_errors=True)
 
     def preview_as(self, data: bytes, info: DocumentInfo) -> ParsedDocument:
         return parse_document(data, info, self.max_bytes)
@@ -208,17 +337,22 @@ class DocumentLibrary:
     def _write_version(self, doc_id: str, name: str, filename: str, data: bytes) -> Version:
         folder = self.folder / doc_id / name
         created = folder if folder.parent.exists() else folder.parent
-        shutil.rmtree(folder, ignore_errors=True)
-        folder.mkdir(parents=True)
         if self._written is not None:
             self._written.append(created)
-        (folder / Path(filename).name).write_bytes(data)
+            self._journal({"before": self._before_text(), "written": [str(item) for item in
+                                                                      self._written]})
+        shutil.rmtree(folder, ignore_errors=True)
+        folder.mkdir(parents=True)
+        atomic_write(folder / Path(filename).name, data)
         return Version(name, Path(filename).name, _hash(data), time.strftime("%Y-%m-%d %H:%M:%S"))
 
+    def _before_text(self) -> str | None:
+        journal = json.loads((self.journal_path).read_text(encoding="utf-8"))
+        return journal["before"]
+
     def _save(self, state: dict) -> None:
-        self.folder.mkdir(parents=True, exist_ok=True)
-        _atomic_write(self.folder / STATE_FILE,
-                      json.dumps(state, ensure_ascii=False, indent=2).encode("utf-8"))
+        atomic_write(self.folder / STATE_FILE,
+                     json.dumps(state, ensure_ascii=False, indent=2).encode("utf-8"))
 
 
 def _hash(data: bytes) -> str:
@@ -237,7 +371,17 @@ def _unique_id(base: str, taken: set[str]) -> str:
     return candidate
 
 
-def _atomic_write(path: Path, data: bytes) -> None:
-    staging = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    staging.write_bytes(data)
-    os.replace(staging, path)
+def _version_of(folder: Path) -> Version:
+    """A version folder on disk as the state records it (for recovery)."""
+    file = next(folder.iterdir())
+    loaded_at = time.strftime("%Y-%m-%d %H:%M:%S", time.localtime(file.stat().st_mtime))
+    return Version(folder.name, file.name, _hash(file.read_bytes()), loaded_at)
+
+
+def _recovered_info(folder: Path, file: str) -> dict:
+    """A loaded document's names from its info.json, else from its folder (for recovery)."""
+    try:
+        info = json.loads((folder / INFO_FILE).read_text(encoding="utf-8"))
+        return _info_dict(DocumentInfo(**{**info, "file": file}))
+    except (OSError, ValueError, TypeError):
+        return _info_dict(DocumentInfo(folder.name, folder.name, folder.name, file, "用户加载"))

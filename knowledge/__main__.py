@@ -48,18 +48,29 @@ def answer(args: argparse.Namespace) -> int | None:
 
 
 def _answer_lines(base: KnowledgeBase) -> None:
-    """One JSON answer per question line; a question that cannot be asked gives its message."""
+    """One JSON answer per question line. A line that cannot be answered (not UTF-8, a question
+    that cannot be asked, any failure) gives a row with its "error" and the batch goes on."""
     base.current()  # no index: one message for the whole batch, not one per line
-    for line in sys.stdin:
-        if not line.strip():
-            continue
+    for number, raw in enumerate(sys.stdin.buffer, start=1):
         started = time.perf_counter()
         try:
+            line = raw.decode("utf-8-sig" if number == 1 else "utf-8")
+            if not line.strip():
+                continue
             record = ask(base, _question_of(line)).to_dict()
+        except UnicodeDecodeError:
+            record = _error_row(number, "这一行不是 UTF-8 文本。")
         except UserError as error:
-            record = {"covered": False, "answer": str(error), "citations": []}
+            record = _error_row(number, str(error))
+        except Exception as error:  # one bad line must not end the batch
+            record = _error_row(number, f"无法回答这一行({type(error).__name__})。")
         record["latency_ms"] = round((time.perf_counter() - started) * 1000, 1)
         print(json.dumps(record, ensure_ascii=False), flush=True)
+
+
+def _error_row(number: int, message: str) -> dict:
+    return {"line": number, "covered": False, "answer": message, "citations": [],
+            "error": message}
 
 
 def _question_of(line: str) -> str:

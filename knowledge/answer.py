@@ -5,6 +5,7 @@ question the loaded documents do not cover is answered with a plain "not covered
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field, replace
 
 from errors import UserError
@@ -81,8 +82,12 @@ class Answer:
                 "citations": [citation.to_dict() for citation in self.citations]}
 
 
+UNREADABLE = re.compile(r"[\ud800-\udfff\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")  # lone surrogates, controls
+
+
 def validate(question: str, max_chars: int) -> str:
-    question = question.strip()
+    """The question as asked, trimmed, with characters no text can hold made spaces."""
+    question = UNREADABLE.sub(" ", question).strip()
     if not question:
         raise QuestionError("请输入问题。")
     if len(question) > max_chars:

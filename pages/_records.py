@@ -29,6 +29,15 @@ class SavedRecordControls:
     new_label: str = "新建"
     forget: tuple[str, ...] = ()  # other state keys that may hold a deleted record's id
 
+    def saved(self) -> dict[int, Any]:
+        """The saved records by id; none, with the reason shown, when the store cannot be read
+        (the rest of the page still works)."""
+        try:
+            return {record.id: record for record in self.store().saved()}
+        except UserError as error:
+            st.error(plain(str(error)))
+            return {}
+
     def show(self, saved: dict[int, Any]) -> None:
         """The row of controls, the deletion prompt, and the last outcome."""
         key, state = self.key, st.session_state

@@ -3,6 +3,7 @@ from datetime import date
 
 import streamlit as st
 
+from errors import UserError
 from escaping import plain
 from pages import _elements_ui as ui
 from scoring.elements.model import ElementError
@@ -37,7 +38,7 @@ except CitationError as error:
 store = ui.draft_store()
 state = st.session_state
 
-saved = {draft.id: draft for draft in store.saved()}
+saved = ui.RECORDS.saved()
 ui.RECORDS.show(saved)
 
 state.setdefault("elements_pick", list(ui.DEFAULT_PICK))
@@ -114,7 +115,7 @@ with tabs[4]:
                                                     state.get("elements_draft_id"))
             ui.RECORDS.notify(f"草稿「{plain(state['elements_title'].strip())}」已保存。")
             st.rerun()
-        except ElementError as error:
+        except UserError as error:
             st.error(plain(str(error)))
     report = ElementReport(
         state.get("elements_title") or "外包要素方案", date.today(),

@@ -2,6 +2,7 @@
 import pandas as pd
 import streamlit as st
 
+from errors import UserError
 from escaping import plain
 from ingest.clauses import FLAG_LABELS, STYLE_LABELS
 from ingest.errors import IngestError
@@ -28,27 +29,48 @@ def flags_text(counts: dict[str, int]) -> str:
 
 
 def apply(change, success: str) -> None:
-    """Run one library change with a progress bar; report the outcome in Chinese."""
+    """Run one library change (or, with none, a rebuild) with a progress bar; report the outcome
+    in Chinese."""
     bar = st.progress(0.0, text="正在重建索引…")
+
+    def progress(done: int, total: int, stage: str) -> None:
+        bar.progress(done / total if total else 1.0,
+                     text=f"向量化 {done}/{total}" if total else "建立 BM25")
+
     try:
-        _, result = base.change(change, on_progress=lambda done, total, stage: bar.progress(
-            done / total if total else 1.0, text=f"向量化 {done}/{total}" if total else "建立 BM25"))
-    except IngestError as error:
+        result = base.change(change, on_progress=progress)[1] if change else \
+            base.build(on_progress=progress)
+    except UserError as error:
         bar.empty()
         st.error(plain(str(error)))
         return
     bar.empty()
-    st.session_state["library_notice"] = (f"{success} 索引已重建:{result.chunks} 个片段,"
+    st.session_state["library_notice"] = (f"{success}索引已重建:{result.chunks} 个片段,"
                                           f"新计算向量 {result.embedded} 个,用时 {result.seconds:.1f} 秒。")
     st.session_state.pop("library_upload", None)
     st.rerun()
 
 
+def rebuild_section() -> None:
+    st.subheader("索引")
+    if st.button("重建索引", key="library_rebuild", disabled=not can_change,
+                 help="从已加载的文档重新建立索引;文档库或索引的文件损坏时,也由此恢复"):
+        apply(None, "")
+
+
 if notice := st.session_state.pop("library_notice", None):
     st.success(notice)
+for note in base.indexer.notices:
+    st.info(plain(note))
+base.indexer.notices.clear()
 
-parsed = {document.info.doc_id: document for document in current_documents()}
-entries = library.entries(include_removed=True)
+try:
+    parsed = {document.info.doc_id: document for document in current_documents()}
+    entries = library.entries(include_removed=True)
+except UserError as error:  # a damaged library or index: say so, and offer the rebuild
+    st.error(plain(str(error)))
+    rebuild_section()
+    st.stop()
 st.subheader("文档")
 st.dataframe(pd.DataFrame([{
     "简称(引用时显示)": entry.info.short_name, "标题": entry.info.title,
@@ -122,6 +144,4 @@ if upload is not None:
         st.session_state.pop("library_upload", None)
         st.rerun()
 
-st.subheader("索引")
-if st.button("重建索引", key="library_rebuild", disabled=not can_change):
-    apply(lambda lib: None, "")
+rebuild_section()

@@ -3,10 +3,11 @@ from datetime import date
 
 import streamlit as st
 
+from errors import UserError
 from escaping import plain
 from pages import _scope_ui as ui
 from scoring.scope.functions import VERDICT_LABELS
-from scoring.scope.governance import AssessmentError, compare, score
+from scoring.scope.governance import compare, score
 from scoring.scope.report import (
     ScopeReport,
     changes_table,
@@ -71,7 +72,7 @@ with functions_tab:
         st.info("选择、输入或上传职能后,点击「开始判定」。")
 
 with assessment_tab:
-    saved = {item.id: item for item in store.saved()}
+    saved = ui.RECORDS.saved()
     ui.RECORDS.show(saved)
     st.text_input("自评名称", key="assessment_title", placeholder="例如:2025年客服中心外包自评")
     ui.checklist_widgets()
@@ -87,7 +88,7 @@ with assessment_tab:
                 st.session_state.get("assessment_title", ""), answers, functions,
                 st.session_state.get("assessment_id"))
             st.success("自评已保存" + ("。" if result.complete else ",尚未完成,之后可以打开继续填写。"))
-        except AssessmentError as error:
+        except UserError as error:
             st.error(plain(str(error)))
     if not result.complete:
         numbers = [str(item.number) for item in result.unanswered]

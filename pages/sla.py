@@ -2,6 +2,7 @@
 import pandas as pd
 import streamlit as st
 
+from errors import UserError
 from escaping import plain
 from pages._resources import services
 from scoring.sla import board, charts, queries, sample, targets
@@ -32,7 +33,7 @@ def import_upload(store: SlaStore, upload, partial: bool) -> None:
     try:
         result = store.import_file(upload.getvalue(), upload.name, allow_partial=partial)
         outcome = (result.stored, result.summary(), result.rejected.head(200), result.rejected_csv())
-    except SlaInputError as error:
+    except UserError as error:
         outcome = (False, str(error), None, None)
     st.session_state["sla_outcome"] = outcome
 
@@ -150,7 +151,7 @@ with tabs[3]:
             targets.save_contract(store, targets.contract_from_editor(edited, cap, scope))
             st.session_state["sla_targets_saved"] = scope
             st.rerun()
-        except SlaInputError as error:
+        except UserError as error:
             st.error(plain(str(error)))
     if right.button("恢复默认", key="sla_reset_targets"):
         targets.delete_contract(store, scope)

@@ -8,6 +8,8 @@ from datetime import datetime
 from pathlib import Path
 from typing import ClassVar, Generic, TypeVar
 
+from storage import is_writable, require_writable
+
 MAX_TITLE_CHARS = 100
 Record = TypeVar("Record")
 
@@ -47,6 +49,7 @@ class SavedRecordStore(Generic[Record]):
         """Remove a record and (by cascade) its detail rows in one transaction."""
         if not self.path.exists():
             raise self._missing(record_id)
+        require_writable(self.path.parent)
         with self._connection() as db, db:  # the inner `with db` commits, or rolls back on error
             if db.execute(f"DELETE FROM {self.table} WHERE id = ?", (record_id,)).rowcount == 0:
                 raise self._missing(record_id)
@@ -67,6 +70,7 @@ class SavedRecordStore(Generic[Record]):
         rows, all in one transaction; returns the record's id."""
         stamp = (now or datetime.now()).isoformat(timespec="seconds")
         columns, values = list(head_values), list(head_values.values())
+        require_writable(self.path.parent)
         self.path.parent.mkdir(parents=True, exist_ok=True)
         with self._connection() as db, db:  # the inner `with db` commits, or rolls back on error
             if record_id is None:
@@ -89,10 +93,23 @@ class SavedRecordStore(Generic[Record]):
 
     @contextmanager
     def _connection(self) -> Iterator[sqlite3.Connection]:
-        with closing(sqlite3.connect(self.path, timeout=10)) as db:
-            db.execute("PRAGMA foreign_keys = ON")
-            db.executescript(self.schema)
-            yield db
+        """A connection with the schema made; a file SQLite cannot read is reported, not used."""
+        try:
+            with closing(sqlite3.connect(self.path, timeout=10)) as db:
+                db.execute("PRAGMA foreign_keys = ON")
+                if is_writable(self.path.parent):
+                    db.executescript(self.schema)
+                yield db
+        except sqlite3.OperationalError as error:
+            if "readonly" in str(error):
+                require_writable(self.path.parent)
+            raise
+        except sqlite3.DatabaseError as error:
+            if type(error) is not sqlite3.DatabaseError:  # a refused row, not a damaged file
+                raise
+            raise self.error(
+                f"{self.noun}数据库 {self.path.name} 无法读取(文件可能已损坏:{error})。原文件没有被"
+                f"改动;请从备份恢复,或把它改名移开后重新开始(之前保存的{self.noun}将不显示)。") from None
 
     def _read(self, db: sqlite3.Connection, record_id: int) -> Record:
         """One record with its detail rows; raises ``self._missing(record_id)`` if there is none."""

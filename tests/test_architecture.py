@@ -2,7 +2,8 @@
 
 From the top: the UI (app.py, pages/), then scoring/ (the features and the composition root),
 knowledge/ (reading the index, answering), ingest/ (documents to clauses to index), and at the
-bottom settings, errors, cli and escaping. A module imports its own package and the layers below it only.
+bottom settings, errors, cli, escaping and storage. A module imports its own package and the
+layers below it only.
 """
 from __future__ import annotations
 
@@ -14,7 +15,7 @@ import pytest
 from settings import PROJECT_ROOT
 
 LAYERS = (("app", "pages"), ("scoring",), ("knowledge",), ("ingest",),
-          ("settings", "errors", "cli", "escaping"))
+          ("settings", "errors", "cli", "escaping", "storage"))
 RANK = {package: rank for rank, packages in enumerate(LAYERS) for package in packages}
 DOMAIN = ("scoring", "knowledge", "ingest")
 SCORING_SHARED = ("scoring.standard", "scoring.records", "scoring.exports")

@@ -21,6 +21,7 @@ from scoring.sla.errors import SlaInputError
 from scoring.sla.reports import REPORTS
 from scoring.sla.sources import SHAPE_LABELS, open_source
 from scoring.sla.validation import Checked, check
+from storage import is_writable, require_writable
 
 DATABASE_FILE = "sla.duckdb"
 SCHEMA = """
@@ -165,6 +166,7 @@ class SlaStore:
         Writers in this process take turns, as writers in other processes do at the file lock:
         DuckDB refuses two transactions changing the same rows ("Conflict on tuple deletion").
         """
+        require_writable(self.path.parent)
         with self._writing, nullcontext(cursor) if cursor else self.cursor() as cursor:
             cursor.execute("BEGIN TRANSACTION")
             try:
@@ -177,8 +179,20 @@ class SlaStore:
                 raise
             cursor.execute("COMMIT")
 
+    @property
+    def read_only(self) -> bool:
+        """The data directory cannot be written: the data can be read, not changed."""
+        return not is_writable(self.path.parent)
+
     def _connect(self) -> duckdb.DuckDBPyConnection:
-        """Open the file, waiting while another process holds it; make the schema."""
+        """Open the file, waiting while another process holds it; make the schema. In a
+        read-only data directory the file is opened read-only (or, absent, an empty store)."""
+        if self.read_only:
+            connection = duckdb.connect(str(self.path), read_only=True) if self.path.exists() \
+                else duckdb.connect()
+            if not self.path.exists():
+                connection.execute(SCHEMA)
+            return connection
         self.path.parent.mkdir(parents=True, exist_ok=True)
         deadline = time.monotonic() + self.LOCK_WAIT_S
         while True:
@@ -186,10 +200,15 @@ class SlaStore:
                 connection = duckdb.connect(str(self.path))
                 break
             except duckdb.Error as error:
-                if "lock" not in str(error).lower() or time.monotonic() >= deadline:
+                first_line = str(error).splitlines()[0]
+                if "lock" not in str(error).lower():
+                    raise SlaInputError(
+                        f"SLA 数据库 {self.path.name} 无法打开(文件可能已损坏:{first_line})。"
+                        "原文件没有被改动;请从备份恢复,或把它改名移开后重新导入话单与报表。") from None
+                if time.monotonic() >= deadline:
                     raise SlaInputError(
                         f"无法打开 SLA 数据库 {self.path}(可能正被另一个程序占用,"
-                        f"已等待 {self.LOCK_WAIT_S:.0f} 秒):{str(error).splitlines()[0]}") from None
+                        f"已等待 {self.LOCK_WAIT_S:.0f} 秒):{first_line}") from None
                 time.sleep(0.2)
         connection.execute(SCHEMA)
         return connection
@@ -263,6 +282,8 @@ class SlaStore:
 
     def ensure_sample(self, frame_factory) -> bool:
         """Load the sample calls once into an empty store (never again after it was cleared)."""
+        if self.read_only:
+            return False
         with self.cursor() as cursor:
             state = cursor.execute("SELECT value FROM meta WHERE key = 'sample'").fetchall()
             if state or cursor.execute("SELECT count(*) FROM imports").fetchall()[0][0]:
