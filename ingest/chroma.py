@@ -14,6 +14,7 @@ from collections import OrderedDict
 from pathlib import Path
 
 import chromadb
+from chromadb.api.shared_system_client import SharedSystemClient
 from chromadb.config import Settings as ChromaSettings
 
 from errors import UserError
@@ -58,7 +59,14 @@ def discard_store(data_dir: Path) -> Path | None:
     path = Path(data_dir) / STORE_FOLDER
     with _creating:
         _clients.pop((str(Path(data_dir).resolve()), "", 0), None)
+        _forget(path)
         return move_aside(path) if path.exists() else None
+
+
+def _forget(path: Path) -> None:
+    """Drop chromadb's own cached system for a store: it keeps one even when starting it failed,
+    and would hand that broken one to every later client of the path."""
+    SharedSystemClient._identifier_to_system.pop(str(path), None)
 
 
 def _embedded(path: Path) -> chromadb.ClientAPI:
@@ -69,6 +77,7 @@ def _embedded(path: Path) -> chromadb.ClientAPI:
     try:
         return chromadb.PersistentClient(path=str(path), settings=_chroma_settings())
     except Exception as error:  # chromadb raises its own errors for a damaged store
+        _forget(path)
         reason = str(error).splitlines()[0][:120] if str(error) else type(error).__name__
         raise StoreDamaged(f"向量库 {path} 无法打开({reason})。请在「文档管理」页点“重建索引”,"
                            "或运行 `python -m ingest build`:损坏的向量库会被移到一旁,"
