@@ -5,10 +5,13 @@ from scoring.sla.sources import Source
 from scoring.sla.validation import (
     RecordKind,
     RowRule,
+    bounds,
     cell,
     flag,
     missing,
+    not_finite,
     number,
+    outside_dates,
     timestamp,
     unreadable,
 )
@@ -17,7 +20,7 @@ TEXTS = ("call_id", "vendor", "queue")
 TIMES = ("arrived_at", "answered_at", "ended_at")
 DURATIONS = {"talk_s": "通话时长", "hold_s": "保持时长", "acw_s": "话后处理时长"}
 FLAGS = ("resolved_first_contact", "complaint")
-MAX_WAIT_S = 86_400
+MAX_DURATION_S = int(bounds()["max_duration_s"])
 
 
 def parse(source: Source, numbered: bool) -> str:
@@ -47,13 +50,21 @@ def _time_rules(name: str, label: str, required: bool) -> list[RowRule]:
 
 def _duration_rules(name: str, label: str) -> list[RowRule]:
     return [RowRule(f"{name}_bad", name, unreadable(name), f"{label}({name})「{{value}}」不是数字(秒)"),
-            RowRule(f"{name}_negative", name, f"{name} < 0", f"{label}({name})为负数「{{value}}」")]
+            RowRule(f"{name}_not_finite", name, not_finite(name),
+                    f"{label}({name})「{{value}}」不是有限的数"),
+            RowRule(f"{name}_negative", name, f"{name} < 0", f"{label}({name})为负数「{{value}}」"),
+            RowRule(f"{name}_too_long", name, f"{name} > {MAX_DURATION_S} AND NOT {not_finite(name)}",
+                    f"{label}({name})「{{value}}」秒超过 {MAX_DURATION_S // 3600} 小时,时长可能有误")]
 
 
 RULES: tuple[RowRule, ...] = (
     RowRule("call_id_missing", "call_id", "call_id IS NULL", "缺少呼叫编号(call_id)"),
     RowRule("vendor_missing", "vendor", "vendor IS NULL", "缺少外包商(vendor)"),
     *_time_rules("arrived_at", "到达时间", True),
+    # the other times are at most a day after arrival (the wait and duration rules)
+    RowRule("arrived_at_implausible", "arrived_at", outside_dates("arrived_at"),
+            f"到达时间(arrived_at)「{{value}}」不在合理范围内(应在 {bounds()['earliest']} 与今天之间),"
+            "时间可能有误"),
     *_time_rules("answered_at", "应答时间", False),
     *_time_rules("ended_at", "结束时间", True),
     RowRule("answered_before_arrival", "answered_at", "answered_at < arrived_at",
@@ -61,8 +72,8 @@ RULES: tuple[RowRule, ...] = (
     RowRule("ended_too_early", "ended_at", "ended_at < coalesce(answered_at, arrived_at)",
             "结束时间「{value}」早于应答或到达时间"),
     RowRule("wait_too_long", "arrived_at",
-            f"epoch_ms(coalesce(answered_at, ended_at)) - epoch_ms(arrived_at) > {MAX_WAIT_S * 1000}",
-            "等待超过 24 小时(到达时间「{value}」),时间可能有误"),
+            f"epoch_ms(coalesce(answered_at, ended_at)) - epoch_ms(arrived_at) > {MAX_DURATION_S * 1000}",
+            f"等待超过 {MAX_DURATION_S // 3600} 小时(到达时间「{{value}}」),时间可能有误"),
     *(rule for name, label in DURATIONS.items() for rule in _duration_rules(name, label)),
     RowRule("talk_missing", "talk_s", f"answered_at IS NOT NULL AND {missing('talk_s')}",
             "已接通的呼叫缺少通话时长(talk_s)"),
@@ -74,8 +85,8 @@ RULES: tuple[RowRule, ...] = (
             "投诉标记(complaint)「{value}」应为 0 或 1"),
     RowRule("csat_bad", "csat", f"csat NOT IN (1, 2, 3, 4, 5) OR ({unreadable('csat')})",
             "满意度评分(csat)「{value}」应为 1–5 的整数"),
-    RowRule("qa_bad", "qa_score", f"qa_score < 0 OR qa_score > 100 OR ({unreadable('qa_score')})",
-            "质检得分(qa_score)「{value}」应为 0–100 的数"),
+    RowRule("qa_bad", "qa_score", f"qa_score < 0 OR qa_score > 100 OR {not_finite('qa_score')} "
+            f"OR ({unreadable('qa_score')})", "质检得分(qa_score)「{value}」应为 0–100 的数"),
 )
 
 CALLS = RecordKind(

@@ -12,7 +12,7 @@ from scoring.sla.errors import SlaInputError
 from scoring.sla.indicators import KPI_KEYS
 from scoring.sla.kpis import GROUPINGS, kpi_records, kpi_sql, plain_record
 from scoring.sla.sources import CALLS as CALL_SHAPE
-from scoring.sla.sources import SHAPE_LABELS, Source, open_source
+from scoring.sla.sources import SCAN_ERRORS, SHAPE_LABELS, Source, open_source
 from scoring.sla.validation import check_rows
 
 MEMORY_LIMIT = "3GB"  # DuckDB spills to disk beyond this; the whole process stays under 4 GB
@@ -35,7 +35,16 @@ def scratch_connection() -> duckdb.DuckDBPyConnection:
 
 def file_kpis(path: Path, by: str, threshold_s: float, skip_invalid: bool = False) -> FileKpis:
     """KPIs of a call-record file; a file with bad rows gives messages and no KPIs unless skipped."""
-    with scratch_connection() as connection, open_source(connection, path, path.name) as source:
+    try:
+        return _file_kpis(path, by, threshold_s, skip_invalid, repair=False)
+    except SCAN_ERRORS:  # a row DuckDB cannot read, past the rows it sampled: read row by row
+        return _file_kpis(path, by, threshold_s, skip_invalid, repair=True)
+
+
+def _file_kpis(path: Path, by: str, threshold_s: float, skip_invalid: bool,
+               repair: bool) -> FileKpis:
+    with scratch_connection() as connection, \
+            open_source(connection, path, path.name, repair=repair) as source:
         if source.shape != CALL_SHAPE:
             raise SlaInputError(f"「{path.name}」是{SHAPE_LABELS[source.shape]},kpis 需要话单文件。")
         audited = _audited_kpis(connection, source, by, threshold_s)
@@ -57,6 +66,8 @@ def _audited_kpis(connection: duckdb.DuckDBPyConnection, source: Source, by: str
     """
     if by not in GROUPINGS:
         raise ValueError(f"--by 只能是 {' | '.join(GROUPINGS)}")
+    if source.unreadable:
+        return None
     parsed = CALLS.parse(source, False)
     cursor = connection.execute(kpi_sql(f"SELECT *, {CALLS.broken()} AS _bad FROM ({parsed})",
                                         by, threshold_s, extra=("_bad",)))

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from scoring.sla.indicators import COUNT_KEYS, RATE_KEYS
 from scoring.sla.sources import REPORT_WIDE, Source, alias_map, literal, vocabulary
-from scoring.sla.validation import RecordKind, RowRule, text
+from scoring.sla.validation import RecordKind, RowRule, not_finite, outside_dates, text
 
 _MONTH = r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*月?$|^(\d{4})(\d{2})$"
 
@@ -73,7 +73,10 @@ RULES: tuple[RowRule, ...] = (
     RowRule("value_missing", "value", "value_text IS NULL", "缺少数值"),
     RowRule("value_bad", "value", "value_text IS NOT NULL AND value_number IS NULL",
             "数值「{value}」不是数字"),
+    RowRule("value_not_finite", "value", not_finite("value_number"), "数值「{value}」不是有限的数"),
     RowRule("value_negative", "value", "value_number < 0", "数值「{value}」为负数"),
+    RowRule("period_implausible", "period", outside_dates("period"),
+            "期间「{value}」不在合理范围内,日期可能有误"),
     RowRule("percent_over_100", "value", f"indicator IN ({', '.join(map(literal, RATE_KEYS))}) "
             "AND value > 1", "百分比「{value}」超过 100%"),
     RowRule("percent_not_rate", "value",

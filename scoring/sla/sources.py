@@ -57,6 +57,9 @@ class Source:
     scan: str  # FROM-clause relation of the file as read
     numbered_scan: str  # the same with a `_row` column (row number as the user sees it)
     ignored: list[str] = field(default_factory=list)
+    # rows that could not be split into columns or decoded (row number, message): only after a
+    # scan failed and the file was read again row by row (open_source(..., repair=True))
+    unreadable: list[tuple[int, str]] = field(default_factory=list)
 
     def relation(self, numbered: bool = False) -> str:
         """SELECT of the canonical columns (absent optional ones as NULL), optionally with _row."""
@@ -87,10 +90,22 @@ def literal(text: str) -> str:
     return "'" + text.replace("'", "''") + "'"
 
 
+SCAN_ERRORS = (duckdb.InvalidInputException, duckdb.ConversionException)  # a row DuckDB cannot read
+
+
+class UnreadableRows(SlaInputError):
+    """Some rows of a CSV cannot be split into columns or decoded: read it row by row instead."""
+
+
 @contextmanager
 def open_source(connection: duckdb.DuckDBPyConnection, file: Path | bytes, name: str,
-                max_bytes: int | None = None) -> Iterator[Source]:
-    """The file as a Source on this connection; temporary files are removed on exit."""
+                max_bytes: int | None = None, repair: bool = False) -> Iterator[Source]:
+    """The file as a Source on this connection; temporary files are removed on exit.
+
+    A CSV whose rows DuckDB cannot all read (a ragged row, a row in another encoding, anywhere in
+    the file) is read row by row instead when ``repair`` is set, or when even its first rows fail:
+    the readable rows are scanned from a clean copy, the others kept as ``unreadable``.
+    """
     suffix = Path(name).suffix.lower()
     if suffix == ".xls":
         raise SlaInputError(f"「{name}」是旧版 Excel(.xls):请在 Excel 中另存为 .xlsx 或 CSV 后再导入。")
@@ -104,13 +119,25 @@ def open_source(connection: duckdb.DuckDBPyConnection, file: Path | bytes, name:
     workdir = Path(tempfile.mkdtemp(prefix="sla-"))
     try:
         path = file if isinstance(file, Path) else _write(workdir / f"upload{suffix}", file)
+        unreadable: list[tuple[int, str]] = []
         if suffix == ".parquet":
             scan, numbered = _parquet(path, name)
         elif suffix == ".xlsx":
             scan, numbered = _csv_scans(_xlsx_to_csv(path, name, workdir / "sheet.csv"), True)
+        elif repair:
+            clean, unreadable = _readable_rows(path, name, workdir / "readable.csv")
+            scan, numbered = _csv_scans(clean, True)
         else:
-            scan, numbered = _csv_scans(_utf8_csv(path, name, workdir / "utf8.csv"), False)
-        yield _describe(connection, name, scan, numbered)
+            try:
+                scan, numbered = _csv_scans(_utf8_csv(path, name, workdir / "utf8.csv"), False)
+                source = _describe(connection, name, scan, numbered)
+            except (UnreadableRows, *SCAN_ERRORS):
+                clean, unreadable = _readable_rows(path, name, workdir / "readable.csv")
+                scan, numbered = _csv_scans(clean, True)
+            else:
+                yield source
+                return
+        yield _describe(connection, name, scan, numbered, unreadable)
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
 
@@ -135,6 +162,66 @@ def _utf8_csv(path: Path, name: str, target: Path) -> Path:
     raise SlaInputError(f"无法识别文件「{name}」的编码:请另存为 UTF-8 或 GBK 编码的 CSV。")
 
 
+def _readable_rows(path: Path, name: str, target: Path) -> tuple[Path, list[tuple[int, str]]]:
+    """Read a CSV row by row (slow; only for a file DuckDB could not read whole): the rows that
+    split into as many cells as the header has, with their line numbers, into a clean UTF-8 copy;
+    each other row with the reason it cannot be read."""
+    with open(path, "rb") as file:
+        head = file.read(SNIFF_BYTES)
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")):
+        path, encoding = _transcode(path, target.with_name("utf16.csv"), "utf-16", name), "utf-8"
+    elif head.startswith(codecs.BOM_UTF8) or _decodes(head, "utf-8"):
+        encoding = "utf-8-sig"
+    elif _decodes(head, "gb18030"):
+        encoding = "gb18030"
+    else:
+        raise SlaInputError(f"无法识别文件「{name}」的编码:请另存为 UTF-8 或 GBK 编码的 CSV。")
+    unreadable: list[tuple[int, str]] = []
+    csv.field_size_limit(1 << 24)
+
+    def decoded():  # physical lines as text; a line in another encoding counts as empty
+        with open(path, "rb") as raw:
+            for number, line in enumerate(raw, start=1):
+                try:
+                    yield line.decode(encoding if number == 1 else encoding.replace("-sig", ""))
+                except UnicodeDecodeError:
+                    if number == 1:
+                        raise SlaInputError(f"无法识别文件「{name}」表头的编码:请另存为 UTF-8 或 "
+                                            "GBK 编码的 CSV。") from None
+                    unreadable.append((number, f"这一行的文字编码与文件其他部分不同(文件按 "
+                                               f"{encoding.replace('-sig', '').upper()} 读取):"
+                                               "请整份文件另存为同一种编码"))
+                    yield "\n"
+
+    with open(target, "w", encoding="utf-8", newline="") as sink:
+        writer = csv.writer(sink)
+        reader = csv.reader(decoded())
+        header, last = None, 0
+        while True:
+            try:
+                record = next(reader)
+            except StopIteration:
+                break
+            except csv.Error as error:
+                unreadable.append((reader.line_num, f"无法分列({error})"))
+                last = reader.line_num
+                continue
+            start, last = last + 1, reader.line_num
+            if not record:
+                continue
+            if header is None:
+                header = record
+                writer.writerow(["_file_row", *header])
+            elif len(record) != len(header):
+                unreadable.append((start, f"这一行有 {len(record)} 列,表头有 {len(header)} 列"
+                                          "(可能有多余的逗号,或引号未闭合)"))
+            else:
+                writer.writerow([start, *record])
+    if header is None:
+        raise SlaInputError(f"文件「{name}」是空的。")
+    return target, sorted(unreadable)
+
+
 def _decodes(head: bytes, encoding: str) -> bool:
     try:
         codecs.getincrementaldecoder(encoding)().decode(head, final=False)
@@ -149,15 +236,15 @@ def _transcode(path: Path, target: Path, encoding: str, name: str) -> Path:
                 open(target, "w", encoding="utf-8", newline="") as sink:
             shutil.copyfileobj(source, sink, 1 << 20)
     except UnicodeDecodeError:
-        raise SlaInputError(f"文件「{name}」中有无法按 {encoding.upper()} 解码的内容:"
-                            "请检查文件编码(整份文件应为同一编码)。") from None
+        raise UnreadableRows(f"文件「{name}」中有无法按 {encoding.upper()} 解码的内容:"
+                             "请检查文件编码(整份文件应为同一编码)。") from None
     return target
 
 
-def _csv_scans(path: Path, excel: bool) -> tuple[str, str]:
+def _csv_scans(path: Path, numbered_in_file: bool) -> tuple[str, str]:
     scan = f"read_csv({literal(str(path))}, all_varchar=true, header=true)"
-    if excel:  # the Excel row number travels in the file
-        return scan, f"(SELECT *, _excel_row::BIGINT AS _row FROM {scan})"
+    if numbered_in_file:  # the row number as the user sees it travels in the file
+        return scan, f"(SELECT *, _file_row::BIGINT AS _row FROM {scan})"
     serial = f"read_csv({literal(str(path))}, all_varchar=true, header=true, parallel=false)"
     return scan, f"(SELECT row_number() OVER () + 1 AS _row, * FROM {serial})"
 
@@ -199,7 +286,7 @@ def _xlsx_to_csv(path: Path, name: str, target: Path) -> Path:
     header = rows[start][1]
     with open(target, "w", encoding="utf-8", newline="") as sink:
         writer = csv.writer(sink)
-        writer.writerow(["_excel_row", *header])
+        writer.writerow(["_file_row", *header])
         for number, cells in rows[start + 1:]:
             writer.writerow([number, *cells[:len(header)]])
     return target
@@ -237,21 +324,21 @@ def _cell_text(cell: object) -> str:
 
 
 def _describe(connection: duckdb.DuckDBPyConnection, name: str, scan: str,
-              numbered: str) -> Source:
+              numbered: str, unreadable: list[tuple[int, str]] | None = None) -> Source:
     try:
         described = connection.execute(f"DESCRIBE SELECT * FROM {scan}").fetchall()
         has_rows = bool(connection.execute(f"SELECT 1 FROM {scan} LIMIT 1").fetchall())
     except duckdb.Error as error:
-        raise SlaInputError(f"无法读取文件「{name}」:{explain(error)}") from None
-    types = {column: kind for column, kind, *_ in described if column != "_excel_row"}
+        raise UnreadableRows(f"无法读取文件「{name}」:{explain(error)}") from None
+    types = {column: kind for column, kind, *_ in described if column != "_file_row"}
     if len(types) == 1 and any(separator in next(iter(types)) for separator in ",;\t|"):
-        raise SlaInputError(f"无法读取文件「{name}」:CSV 格式有误(引号未闭合或分隔符不一致),未能分列。")
-    if not has_rows:
+        raise UnreadableRows(f"无法读取文件「{name}」:CSV 格式有误(引号未闭合或分隔符不一致),未能分列。")
+    if not has_rows and not unreadable:
         raise SlaInputError(f"文件「{name}」只有表头,没有数据行。")
     shape, columns = detect_shape(list(types), name)
     ignored = [header for header in types if header not in columns.values()]
     return Source(name, shape, columns, {key: types[header] for key, header in columns.items()},
-                  scan, numbered, ignored)
+                  scan, numbered, ignored, unreadable or [])
 
 
 def detect_shape(headers: list[str], name: str) -> tuple[str, dict[str, str]]:

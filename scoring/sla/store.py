@@ -19,7 +19,7 @@ from scoring.exports import csv_bytes
 from scoring.sla.calls import CALLS
 from scoring.sla.errors import SlaInputError
 from scoring.sla.reports import REPORTS
-from scoring.sla.sources import SHAPE_LABELS, open_source
+from scoring.sla.sources import SCAN_ERRORS, SHAPE_LABELS, open_source
 from scoring.sla.validation import Checked, check
 from storage import is_writable, require_writable
 
@@ -243,8 +243,15 @@ class SlaStore:
         """Check a file and store it in one transaction; a file with errors is refused whole
         unless allow_partial, which stores the valid rows and returns the rejected ones."""
         digest = _sha256(file)
-        with self.cursor() as cursor, open_source(cursor, file, file_name,
-                                                  self.max_upload_bytes) as source:
+        try:
+            return self._import(file, file_name, allow_partial, digest, repair=False)
+        except SCAN_ERRORS:  # a row DuckDB cannot read, past the rows it sampled: row by row
+            return self._import(file, file_name, allow_partial, digest, repair=True)
+
+    def _import(self, file: Path | bytes, file_name: str, allow_partial: bool, digest: str,
+                repair: bool) -> ImportResult:
+        with self.cursor() as cursor, open_source(cursor, file, file_name, self.max_upload_bytes,
+                                                  repair) as source:
             kind = KINDS[source.shape]
             checked = check(cursor, source, kind)
             result = ImportResult(file_name, source.shape, checked.total, rejected=checked.rejected,

@@ -81,6 +81,8 @@ class Checked:
 
 def check(connection: duckdb.DuckDBPyConnection, source: Source, kind: RecordKind) -> Checked:
     """Every row checked; a fast scan first, the numbered error scan only when something is wrong."""
+    if source.unreadable:
+        return check_rows(connection, source, kind)
     parsed = kind.parse(source, False)
     total, bad, keyed, distinct = connection.execute(
         f"SELECT count(*), count(*) FILTER (WHERE {kind.broken()}), "
@@ -93,13 +95,21 @@ def check(connection: duckdb.DuckDBPyConnection, source: Source, kind: RecordKin
 
 
 def check_rows(connection: duckdb.DuckDBPyConnection, source: Source, kind: RecordKind,
-               total: int = 0) -> Checked:
-    """The numbered scan: each bad row with its messages; valid rows are all the others."""
+               total: int | None = None) -> Checked:
+    """The numbered scan: each bad row with its messages; valid rows are all the others. Rows
+    that could not even be read (``source.unreadable``) are rejected rows too."""
     table = f"sla_rejected_{uuid.uuid4().hex}"
     connection.execute(f"CREATE TEMP TABLE {table} AS {_rejected_sql(source, kind)}")
     rejected = connection.execute(f"SELECT * FROM {table} ORDER BY {quote(ROW)}").df()
     valid_sql = (f"SELECT {', '.join(kind.stored)} FROM ({kind.parse(source, True)}) "
                  f"WHERE _row NOT IN (SELECT {quote(ROW)} FROM {table})")
+    if total is None:
+        total = connection.execute(f"SELECT count(*) FROM ({source.relation()})").fetchall()[0][0]
+    if source.unreadable:
+        unreadable = pd.DataFrame(source.unreadable, columns=[ROW, MESSAGES])
+        rejected = pd.concat([rejected.astype({ROW: "int64"}), unreadable], ignore_index=True) \
+            .sort_values(ROW, kind="stable").reset_index(drop=True)
+        total += len(source.unreadable)
     return Checked(total, rejected, valid_sql)
 
 
@@ -164,6 +174,23 @@ def timestamp(column: str, kind: str) -> str:
         return f"CAST({column} AS TIMESTAMP)"
     formats = ", ".join(literal(item) for item in vocabulary()["formats"]["timestamp"])
     return f"coalesce(TRY_CAST({column} AS TIMESTAMP), try_strptime(trim({column}), [{formats}]))"
+
+
+def bounds() -> dict:
+    """What a plausible record looks like (columns.toml [bounds])."""
+    return vocabulary()["bounds"]
+
+
+def outside_dates(column: str) -> str:
+    """SQL: a time or date before the earliest plausible day or after today (plus a margin)."""
+    limits = bounds()
+    return (f"({column} < DATE {literal(limits['earliest'])} OR "
+            f"{column} > current_date + INTERVAL {int(limits['days_ahead'])} DAY)")
+
+
+def not_finite(column: str) -> str:
+    """SQL: a number read as infinite or NaN (inf, NaN, 1e309)."""
+    return f"(isinf({column}) OR isnan({column}))"
 
 
 def number(column: str, kind: str) -> str:

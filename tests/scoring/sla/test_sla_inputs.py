@@ -122,7 +122,6 @@ def zip_bomb(tmp_path: Path) -> Path:
     (lambda tmp: write(tmp, "fake.parquet", b"not parquet at all"), "不是有效的 Parquet"),
     (lambda tmp: write(tmp, "latin.csv", HEADER.encode() + b"\n\xff\xfe\xfa,\x81\x30\n"[2:]),
      "编码"),
-    (lambda tmp: write(tmp, "quote.csv", (HEADER + '\n"C1,甲,信用卡\n').encode()), "无法读取文件"),
     (lambda tmp: write(tmp, "big.csv", HEADER.encode() + b"\n" + b"x" * 2**20), "超过上限 1 MB"),
 ])
 def test_unreadable_files_are_refused_with_a_chinese_message(make, message, tmp_path):
@@ -131,6 +130,13 @@ def test_unreadable_files_are_refused_with_a_chinese_message(make, message, tmp_
         with duckdb.connect() as connection, open_source(connection, path, path.name,
                                                         max_bytes=2**20) as source:
             check(connection, source, CALLS)
+
+
+def test_rows_that_cannot_be_split_are_rejected_rows_with_their_reason(tmp_path):
+    path = write(tmp_path, "quote.csv", (HEADER + '\n"C1,甲,信用卡\n').encode())
+    result, _ = checked(path, CALLS)
+    assert result.valid == 0 and result.messages() == [
+        "第 2 行:这一行有 1 列,表头有 13 列(可能有多余的逗号,或引号未闭合)"]
 
 
 def test_utf16_and_gbk_files_are_read(tmp_path):
