@@ -24,6 +24,8 @@ def test_manager_picks_elements_edits_the_catalogue_and_exports(page: Page, app_
     page.get_by_role("tab", name="服务目录").click()
     editor = page.get_by_role("tabpanel", name="服务目录").get_by_test_id("stDataFrame").first
     expect(editor).to_be_visible()
+    wait_for_rerun(page)
+    page.wait_for_timeout(500)  # the grid draws on a canvas after its box is laid out
     box = editor.bounding_box()
     assert box is not None
     # the grid is a canvas: select 人工热线接听's first cell, move right to 目标值, edit it
