@@ -1,4 +1,4 @@
-"""知识库: load, preview, version and remove documents; rebuild the index."""
+"""文档管理: load, preview, version and remove documents; rebuild the index."""
 import pandas as pd
 import streamlit as st
 
@@ -8,7 +8,7 @@ from ingest.clauses import FLAG_LABELS, STYLE_LABELS
 from ingest.errors import IngestError
 from pages._resources import admin_password, current_documents, knowledge_base
 
-st.title("知识库")
+st.title("文档管理")
 st.caption("加载官方全文、配套标准、监管办法或行内制度。先预览解析结果,确认后再加入;"
            "每次变更都会重建索引,失败时文档与索引保持原样。")
 

@@ -133,3 +133,18 @@ def months(store: SlaStore) -> list[dt.date]:
     frame = store.query("SELECT DISTINCT CAST(date_trunc('month', arrived_at) AS DATE) AS month "
                         "FROM calls ORDER BY month")
     return [pd.Timestamp(month).date() for month in frame["month"]]
+
+
+def latest_month(store: SlaStore) -> tuple[dt.date, int, bool] | None:
+    """The newest month with call records or reports, how many vendors it has, and whether it
+    is the sample data; None when nothing is stored."""
+    row = store.query(
+        "WITH months AS (SELECT vendor, CAST(date_trunc('month', arrived_at) AS DATE) AS month "
+        "FROM calls UNION ALL SELECT vendor, CAST(date_trunc('month', period) AS DATE) FROM reports)"
+        " SELECT max(month) AS month, (SELECT count(DISTINCT vendor) FROM months m "
+        "WHERE m.month = (SELECT max(month) FROM months)) AS vendors, "
+        "(SELECT count(*) > 0 FROM imports WHERE sample) AS sample FROM months")
+    month = row["month"].iloc[0]
+    if pd.isna(month):
+        return None
+    return pd.Timestamp(month).date(), int(row["vendors"].iloc[0]), bool(row["sample"].iloc[0])

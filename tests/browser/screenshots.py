@@ -39,7 +39,7 @@ def shoot_assistant(page: Page, out_dir: Path) -> None:
 
 def shoot_library(page: Page, out_dir: Path) -> None:
     page.get_by_test_id("stSidebarNav").get_by_role("link", name="文档管理").click()
-    expect(page.get_by_role("heading", name="知识库")).to_be_visible()
+    expect(page.get_by_role("heading", name="文档管理")).to_be_visible()
     wait_for_rerun(page)
     save_full_page(page, out_dir / "library.png")
 

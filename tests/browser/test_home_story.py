@@ -7,7 +7,7 @@ from tests.browser.server import wait_for_rerun
 def test_reader_opens_the_app_and_reads_a_clause(page: Page, app_url: str):
     page.goto(app_url)
     expect(page).to_have_title("客服中心外包管理助手")
-    expect(page.get_by_role("heading", name="商业银行客户服务中心服务外包管理助手")).to_be_visible()
+    expect(page.get_by_role("heading", name="客服中心外包管理助手")).to_be_visible()
     expect(page.get_by_test_id("stMetric").filter(has_text="条款总数")).to_contain_text("28")
 
     page.get_by_test_id("stSidebarNav").get_by_role("link", name="条款浏览").click()

