@@ -236,7 +236,7 @@ def _not_covered(snapshot: Snapshot, question: str, candidates: list[Candidate],
             for note in snapshot.gaps(doc_id) if "中断" in note or "只有标题" in note]
     if gaps:
         lines.append("这可能是因为已加载的文本不完整:" + ";".join(gap.rstrip("。") for gap in gaps)
-                     + "。如需完整依据,请在「知识库」加载官方全文。")
+                     + "。如需完整依据,请在「文档管理」加载官方全文。")
     return Answer(question, False, "\n\n".join(lines), [], related=related)
 
 
