@@ -5,6 +5,7 @@ import uuid
 import streamlit as st
 
 from errors import UserError
+from pages._locale import install_chinese_chrome
 
 log = logging.getLogger("csc")
 
@@ -19,6 +20,7 @@ navigation = st.navigation({
              st.Page("pages/elements.py", title="外包要素", icon=":material/account_tree:"),
              st.Page("pages/sla.py", title="SLA看板", icon=":material/monitoring:")],
 })
+install_chinese_chrome()
 try:
     navigation.run()
 except UserError as error:  # a setting, a model or a file the user can fix: say what to do

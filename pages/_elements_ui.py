@@ -54,7 +54,7 @@ def service_catalogue_editor(plan: Plan) -> pd.DataFrame:
         state["elements_version"] = state.get("elements_version", 0) + 1
     edited = st.data_editor(
         state["elements_frame"], key=f"elements_editor_{state['elements_version']}",
-        num_rows="dynamic", hide_index=True, width="stretch", column_config={
+        num_rows="dynamic", hide_index=True, width="stretch", placeholder="", column_config={
             "服务项目": st.column_config.TextColumn(required=True, width="medium"),
             "外包要素": st.column_config.SelectboxColumn(options=plan.combination.elements,
                                                      required=True),

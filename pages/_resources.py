@@ -4,8 +4,10 @@ from __future__ import annotations
 import hmac
 from dataclasses import dataclass
 
+import pandas as pd
 import streamlit as st
 
+from escaping import plain
 from ingest.documents import ParsedDocument
 from knowledge.base import KnowledgeBase
 from scoring.services import Services, create_services
@@ -32,6 +34,13 @@ def current_documents() -> list[ParsedDocument]:
     base = knowledge_base()
     snapshot = base.snapshot()
     return documents(base, snapshot.build_id if snapshot else "")
+
+
+def text_table(table: pd.DataFrame) -> pd.DataFrame:
+    """A table for st.table, which renders Markdown in its cells: text shown as text (escaped),
+    empty cells blank."""
+    return table.map(lambda value: plain(value) if isinstance(value, str)
+                     else "" if value is None or value != value else value)
 
 
 FLAG_BADGE_COLORS = {"inferred": "orange", "truncated": "red", "empty": "gray", "unnumbered": "blue"}

@@ -7,7 +7,7 @@ from pandas.io.formats.style import Styler
 
 from escaping import plain
 from pages._records import SavedRecordControls
-from pages._resources import knowledge_base, services
+from pages._resources import knowledge_base, services, text_table
 from scoring.scope.assessments import AssessmentStore, SavedAssessment
 from scoring.scope.checker import ScopeChecker, ScopeVerdict
 from scoring.scope.function_list import FunctionListError, prepare, read_upload, split_lines
@@ -56,7 +56,7 @@ def styled_verdicts(verdicts: list[ScopeVerdict]) -> Styler:
     """The verdict table with the verdict cells coloured."""
     colors = {VERDICT_LABELS[key]: f"background-color: {color}"
               for key, color in VERDICT_COLORS.items()}
-    table: pd.DataFrame = verdict_table(verdicts)
+    table: pd.DataFrame = text_table(verdict_table(verdicts))
     return table.style.map(lambda value: colors.get(value, ""), subset=["判定"])
 
 

@@ -80,6 +80,7 @@ if problem:
 
 if not turns:
     st.markdown("**可以这样问:**")
-    for column, example in zip(st.columns(len(EXAMPLE_QUESTIONS)), EXAMPLE_QUESTIONS):
-        column.button(example, key=f"chat_example_{EXAMPLE_QUESTIONS.index(example)}",
-                      on_click=st.session_state.update, kwargs={"chat_example": example})
+    with st.container(horizontal=True):  # each button as wide as its question; they wrap
+        for number, example in enumerate(EXAMPLE_QUESTIONS):
+            st.button(example, key=f"chat_example_{number}", on_click=st.session_state.update,
+                      kwargs={"chat_example": example})

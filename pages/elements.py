@@ -1,11 +1,13 @@
 """外包要素: choose what to outsource; who provides and manages what; a draft 服务目录 to export."""
 from datetime import date
 
+import pandas as pd
 import streamlit as st
 
 from errors import UserError
 from escaping import plain
 from pages import _elements_ui as ui
+from pages._resources import text_table
 from scoring.elements.model import ElementError
 from scoring.elements.report import (
     ElementReport,
@@ -73,8 +75,8 @@ with tabs[2]:
     flagged = [v for v in verdicts.values() if v.verdict != "allowed"]
     if flagged:
         st.markdown("**范围自检**(与「范围自检」页同一判定;不得外包的项目须删除)")
-        st.dataframe([{"项目": v.function, "判定": v.label, "理由": v.reason} for v in flagged],
-                     hide_index=True, key="elements_scope_table")
+        st.table(text_table(pd.DataFrame([{"项目": v.function, "判定": v.label, "理由": v.reason}
+                                          for v in flagged])), hide_index=True)
 
 if bad := prohibited(verdicts):
     alerts.error(f"有 {len(bad)} 项不得外包:" + "、".join(plain(v.function) for v in bad)
@@ -93,10 +95,9 @@ with tabs[0]:
 
 with tabs[1]:
     st.subheader(f"要求清单({len(plan.requirements)} 项)")
-    st.dataframe(requirement_table(plan), hide_index=True, key="elements_requirements", height="content",
-                 column_config={"要求": st.column_config.TextColumn(width="large")})
+    st.table(text_table(requirement_table(plan)), hide_index=True)
     st.subheader(f"风险与控制({len(plan.risks)} 项)")
-    st.dataframe(risk_table(plan), hide_index=True, key="elements_risks")
+    st.table(text_table(risk_table(plan)), hide_index=True)
     st.subheader("建议的 SLA 指标")
     st.dataframe(indicator_table(plan, threshold), hide_index=True, key="elements_indicators")
 

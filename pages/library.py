@@ -99,6 +99,7 @@ for entry in entries:
 
 st.subheader("加载文档")
 upload = st.file_uploader(f"上传 .txt / .md / .pdf / .docx(单个文件不超过 {base.settings.max_upload_mb} MB)",
+                          max_upload_size=base.settings.max_upload_mb,
                           type=["txt", "md", "pdf", "docx"],
                           key="library_upload", disabled=not can_change)
 if upload is not None:

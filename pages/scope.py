@@ -6,6 +6,7 @@ import streamlit as st
 from errors import UserError
 from escaping import plain
 from pages import _scope_ui as ui
+from pages._resources import knowledge_base, text_table
 from scoring.scope.functions import VERDICT_LABELS
 from scoring.scope.governance import compare, score
 from scoring.scope.report import (
@@ -44,6 +45,7 @@ with functions_tab:
     typed = st.text_area("或逐行输入职能描述(每行一项)", key="scope_text", height=140,
                          placeholder="例如:\n外呼营销\n对外包项目开展内部审计")
     upload = st.file_uploader("或上传职能清单(CSV 或 Excel,第一行列名为「职能」)",
+                              max_upload_size=knowledge_base().settings.max_upload_mb,
                               type=["csv", "xlsx"], key="scope_upload")
     if st.button("开始判定", key="scope_run", type="primary"):
         ui.run_check(picked, typed, upload)
@@ -60,9 +62,7 @@ with functions_tab:
             st.error(f"有 {counts['prohibited']} 项职能不得外包:"
                      + "、".join(plain(item.function) for item in verdicts
                                 if item.verdict == "prohibited"))
-        st.dataframe(ui.styled_verdicts(verdicts), hide_index=True, key="scope_table",
-                     column_config={"理由": st.column_config.TextColumn(width="large"),
-                                    "依据条款": st.column_config.TextColumn(width="large")})
+        st.table(ui.styled_verdicts(verdicts), hide_index=True)  # reasons shown whole
         first_flagged = next((i for i, item in enumerate(verdicts) if item.verdict != "allowed"), 0)
         chosen = st.selectbox("查看一项的理由与条款原文", range(len(verdicts)), key="scope_detail",
                               index=first_flagged,
@@ -110,7 +110,7 @@ with assessment_tab:
     st.subheader("差距清单")
     gaps = gap_table(result)
     if len(gaps):
-        st.dataframe(gaps, hide_index=True, key="assessment_gaps")
+        st.table(text_table(gaps), hide_index=True)
     else:
         st.caption("没有选择“不符合”或“部分符合”的检查项。")
 

@@ -4,7 +4,7 @@ import streamlit as st
 
 from errors import UserError
 from escaping import plain
-from pages._resources import services
+from pages._resources import services, text_table
 from scoring.sla import board, charts, queries, sample, targets
 from scoring.sla.erlang import StaffingInput, required_agents
 from scoring.sla.errors import SlaInputError
@@ -60,7 +60,7 @@ def kpi_config() -> dict:
 
 st.title("SLA看板")
 st.caption(f"外包商的服务水平对照合同目标:达标、扣款、趋势与人力测算。每个数字旁注明其定义;"
-           f"服务水平门限 N = {N} 秒(设置 CSC_SLA_THRESHOLD_S)。")
+           f"服务水平门限 N = {N} 秒(部署时可调整)。")
 store = services().sla_store
 try:
     store.ensure_sample(sample.generate)
@@ -82,6 +82,7 @@ with st.expander("导入话单或外包商报表", expanded=not store.counts()["
                "中英文列名均可。报表:外包商、期间(月或日)、指标、数值(长表),或每个指标一列(宽表)。"
                "默认有任何错误行则整份不导入;重复导入同一记录不会重复计数。")
     upload = st.file_uploader("CSV(UTF-8 / GBK)、Excel(.xlsx)或 Parquet 文件",
+                              max_upload_size=services().settings.sla_max_upload_mb,
                               type=["csv", "txt", "xlsx", "parquet"], key="sla_upload")
     partial = st.checkbox("只导入有效行(有错误的行不导入,可下载查看)", key="sla_partial")
     if st.button("导入", key="sla_import", type="primary", disabled=upload is None):
@@ -106,7 +107,7 @@ with tabs[0]:
     st.dataframe(board.summary_table(rows), hide_index=True)
     vendor = st.selectbox("外包商明细", data.vendors, key="sla_detail_vendor")
     details = data.details[(data.details["vendor"] == vendor) & (data.details["period"] == month)]
-    st.dataframe(board.detail_table(details, N), hide_index=True)
+    st.table(text_table(board.detail_table(details, N)), hide_index=True)
 
 with tabs[1]:
     key = st.selectbox("指标", [k for k in KPI_KEYS if k not in COUNT_KEYS],
@@ -142,9 +143,10 @@ with tabs[3]:
                + ("" if scope in data.contracts else "该外包商尚未单独设置,以下为默认目标。"))
     edited = st.data_editor(
         targets.editor_frame(contract, N), key=f"sla_targets_{suffix}", disabled=["指标", "单位"],
-        hide_index=True, column_config={"方向": st.column_config.SelectboxColumn(options=["≥", "≤"])})
+        hide_index=True, placeholder="",
+        column_config={"方向": st.column_config.SelectboxColumn(options=["≥", "≤"])})
     cap = st.number_input("每月扣款上限(月服务费 %)", 0.0, 100.0, float(contract.cap_pct),
-                          key=f"sla_cap_{suffix}")
+                          format="%.1f", key=f"sla_cap_{suffix}")
     left, right = st.columns(2)
     if left.button("保存目标", key="sla_save_targets", type="primary"):
         try:
@@ -169,8 +171,10 @@ with tabs[4]:
     cells = [*st.columns(4), *st.columns(3)]
     request = StaffingInput(**{
         field: cell.number_input(title, low, high, float(N if default is None else default),
+                                 format=number_format,
                                  key=f"sla_erlang_{field}") * factor
-        for cell, (field, title, low, high, default, factor) in zip(cells, board.ERLANG_INPUTS)})
+        for cell, (field, title, low, high, default, factor, number_format)
+        in zip(cells, board.ERLANG_INPUTS)})
     try:
         staffing = required_agents(request)
     except SlaInputError as error:

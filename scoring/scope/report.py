@@ -9,6 +9,7 @@ import pandas as pd
 from openpyxl.styles import PatternFill
 
 from escaping import exported
+from scoring.chart_locale import chinese
 from scoring.exports import add_sheet, markdown_table, summary_workbook, workbook_bytes
 from scoring.scope.checker import ScopeVerdict
 from scoring.scope.functions import VERDICT_LABELS
@@ -92,9 +93,10 @@ def section_chart(result: AssessmentResult) -> alt.Chart:
     """Score per section (0–100); sections with nothing applicable are left out."""
     data = pd.DataFrame([{"章节": s.heading, "得分": s.score} for s in result.sections
                          if s.score is not None])
-    return alt.Chart(data).mark_bar().encode(
+    return chinese(alt.Chart(data).mark_bar().encode(
         x=alt.X("得分:Q", scale=alt.Scale(domain=[0, 100])),
-        y=alt.Y("章节:N", sort=None, title=None), tooltip=["章节", "得分"]).properties(height=180)
+        y=alt.Y("章节:N", sort=None, title=None), tooltip=["章节", "得分"]).properties(height=180),
+        "治理自评各章节的得分")
 
 
 def item_chart(result: AssessmentResult, section: str) -> alt.Chart:
@@ -105,9 +107,10 @@ def item_chart(result: AssessmentResult, section: str) -> alt.Chart:
                           "自评结果": r.answer.label if r.answer else "未作答"}
                          for r in chosen.items])
     colors = alt.Scale(domain=list(ANSWER_COLORS), range=list(ANSWER_COLORS.values()))
-    return alt.Chart(data).mark_bar().encode(
+    return chinese(alt.Chart(data).mark_bar().encode(
         x="权重:Q", y=alt.Y("检查项:N", sort=None, title=None),
-        color=alt.Color("自评结果:N", scale=colors), tooltip=["检查项", "权重", "自评结果"])
+        color=alt.Color("自评结果:N", scale=colors), tooltip=["检查项", "权重", "自评结果"]),
+        f"{chosen.heading}各检查项的权重与自评结果")
 
 
 def to_markdown(report: ScopeReport) -> str:

@@ -135,14 +135,14 @@ def peaks_table(peaks: pd.DataFrame) -> pd.DataFrame:
         "平均呼入(通/半小时)": peaks["calls"].round(1), "AHT(秒)": peaks["aht_s"].round(1)})
 
 
-# Erlang C what-if inputs: (StaffingInput field, label, min, max, default, factor to the field);
-# a default of None means the service-level threshold setting.
+# Erlang C what-if inputs: (StaffingInput field, label, min, max, default, factor to the field,
+# display format); a default of None means the service-level threshold setting.
 ERLANG_INPUTS = (
-    ("calls", "每时段呼入量(通)", 0.0, 1e6, 100.0, 1),
-    ("interval_s", "时段长度(分钟)", 1.0, 240.0, 30.0, 60),
-    ("aht_s", "平均处理时长 AHT(秒)", 1.0, 7200.0, 180.0, 1),
-    ("target_level", "服务水平目标(%)", 1.0, 99.9, 80.0, 0.01),
-    ("target_answer_s", "目标接通秒数", 1.0, 600.0, None, 1),
-    ("max_occupancy", "最高占用率(%)", 1.0, 100.0, 85.0, 0.01),
-    ("shrinkage", "缩减率(%)", 0.0, 95.0, 30.0, 0.01),
+    ("calls", "每时段呼入量(通)", 0.0, 1e6, 100.0, 1, "%.0f"),
+    ("interval_s", "时段长度(分钟)", 1.0, 240.0, 30.0, 60, "%.0f"),
+    ("aht_s", "平均处理时长 AHT(秒)", 1.0, 7200.0, 180.0, 1, "%.0f"),
+    ("target_level", "服务水平目标(%)", 1.0, 99.9, 80.0, 0.01, "%.1f"),
+    ("target_answer_s", "目标接通秒数", 1.0, 600.0, None, 1, "%.0f"),
+    ("max_occupancy", "最高占用率(%)", 1.0, 100.0, 85.0, 0.01, "%.1f"),
+    ("shrinkage", "缩减率(%)", 0.0, 95.0, 30.0, 0.01, "%.1f"),
 )

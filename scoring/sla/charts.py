@@ -4,6 +4,7 @@ from __future__ import annotations
 import altair as alt
 import pandas as pd
 
+from scoring.chart_locale import chinese
 from scoring.sla.indicators import INDICATORS_BY_KEY, label
 
 MISS_COLOR, TARGET_DASH, REFERENCE_COLOR = "#c62828", [6, 4], "#757575"
@@ -58,10 +59,10 @@ def trend(frame: pd.DataFrame, key: str, threshold_s: float, grain: str) -> alt.
         layers.append(alt.Chart(rule).mark_text(align="left", dx=4, dy=-6, fontSize=10,
                                                 color=REFERENCE_COLOR).encode(
             x=alt.value(0), y="value:Q", text="label:N"))
-    return alt.layer(*layers).properties(
+    return chinese(alt.layer(*layers).properties(
         title=alt.TitleParams(name, subtitle=[indicator.describe(threshold_s),
                                               "虚线:合同目标;红色叉:未达标;灰色点线:行业参考"]),
-        height=320)
+        height=320), f"{name}趋势:各外包商按期间,附合同目标")
 
 
 def attainment_heatmap(summary: pd.DataFrame) -> alt.LayerChart:
@@ -77,10 +78,11 @@ def attainment_heatmap(summary: pd.DataFrame) -> alt.LayerChart:
     cells = base.mark_rect().encode(color=alt.Color("score:Q", title="达成得分", scale=SCORE_SCALE),
                                     tooltip=tooltip)
     text = base.mark_text(fontSize=13).encode(text=alt.Text("score:Q", format=".0f"))
-    return (cells + text).properties(
+    return chinese((cells + text).properties(
         title=alt.TitleParams("月度达成得分(外包商 × 月份)",
                               subtitle="得分 = 达标指标权重 ÷ 有数据指标权重 × 100"),
-        height=alt.Step(40))  # a discrete axis needs a step: a fixed height squeezes the rows
+        height=alt.Step(40)),  # a discrete axis needs a step: a fixed height squeezes the rows
+        "各外包商各月的达成得分")
 
 
 def scorecard(summary: pd.DataFrame, month_label: str) -> alt.LayerChart:
@@ -95,9 +97,9 @@ def scorecard(summary: pd.DataFrame, month_label: str) -> alt.LayerChart:
                                            alt.Tooltip("score:Q", title="达成得分", format=".1f"),
                                            alt.Tooltip("note:N", title="扣款")])
     text = base.mark_text(align="left", dx=4).encode(text="note:N")
-    return (bars + text).properties(
+    return chinese((bars + text).properties(
         title=alt.TitleParams(f"外包商排名({month_label})", subtitle="按达成得分从高到低"),
-        height=alt.Step(34))
+        height=alt.Step(34)), f"{month_label} 各外包商的达成得分与扣款")
 
 
 def wait_distribution(curve: pd.DataFrame, threshold_s: float, target: float | None) -> alt.LayerChart:
@@ -113,11 +115,11 @@ def wait_distribution(curve: pd.DataFrame, threshold_s: float, target: float | N
     if target is not None:
         layers.append(alt.Chart(pd.DataFrame({"share": [target]})).mark_rule(
             strokeDash=TARGET_DASH, color=MISS_COLOR).encode(y="share:Q"))
-    return alt.layer(*layers).properties(
+    return chinese(alt.layer(*layers).properties(
         title=alt.TitleParams("等待时间分布(累计)",
                               subtitle=f"每一秒内接通的呼叫 ÷ 呼入人工量(含放弃);竖线为 {threshold_s:g} 秒门限,"
                                        "横线为服务水平目标"),
-        height=300)
+        height=300), "各外包商在每一秒内接通的呼叫占比")
 
 
 def hourly_profile(profile: pd.DataFrame) -> alt.FacetChart:
@@ -132,7 +134,8 @@ def hourly_profile(profile: pd.DataFrame) -> alt.FacetChart:
         tooltip=[alt.Tooltip("vendor:N", title="外包商"), alt.Tooltip("hour:O", title="时段"),
                  alt.Tooltip("series:N", title="类别"),
                  alt.Tooltip("calls:Q", title="日均", format=".1f")])
-    return chart.properties(width=200, height=200).facet(
+    return chinese(chart.properties(width=200, height=200).facet(
         column=alt.Column("vendor:N", title=None)).properties(
         title=alt.TitleParams("时段分布:日均呼入人工与人工接通",
-                              subtitle="两线之间的差距即该时段的放弃量"))
+                              subtitle="两线之间的差距即该时段的放弃量")),
+        "各外包商每个时段的日均呼入人工与人工接通")

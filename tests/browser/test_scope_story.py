@@ -22,8 +22,9 @@ def test_manager_checks_functions_and_downloads_the_report(page: Page, app_url: 
     flagged = page.get_by_test_id("stAlert").filter(has_text="项职能不得外包")
     expect(flagged).to_contain_text("有 1 项职能不得外包:对外包项目开展内部审计")
     expect(page.get_by_test_id("stMetric").filter(has_text="不得外包")).to_contain_text("1")
-    table = page.get_by_role("tabpanel", name="职能判定").get_by_test_id("stDataFrame")
-    expect(table).to_be_visible()
+    table = page.get_by_role("tabpanel", name="职能判定").get_by_test_id("stTable")
+    expect(table).to_contain_text("对外包项目开展内部审计")
+    expect(table).to_contain_text("GB/T 32314-2015 第5.1.2条 范围管理")  # reasons shown whole
 
     page.get_by_role("tab", name="报告导出").click()
     with page.expect_download() as excel:

@@ -6,6 +6,7 @@ from streamlit.testing.v1 import AppTest
 
 from escaping import plain
 from scoring.elements.drafts import DB_FILE
+from tests.ui.rendered import shown
 
 STAFF = "客服中心从业人员(坐席、班组长)"
 
@@ -34,8 +35,10 @@ def save(at: AppTest, title: str) -> AppTest:
 
 def table(at: AppTest, *columns: str):
     """The first read-only table with these columns."""
-    return next(frame.value for frame in at.dataframe
-                if frame.editing_mode == "read_only" and set(columns) <= set(frame.value.columns))
+    readable = [frame.value for frame in at.dataframe if frame.editing_mode == "read_only"]
+    readable += [element.value.map(lambda cell: shown(cell) if isinstance(cell, str) else cell)
+                 for element in at.table]
+    return next(frame for frame in readable if set(columns) <= set(frame.columns))
 
 
 def matrix(at: AppTest) -> dict[str, list[str]]:
@@ -63,7 +66,7 @@ def test_page_opens_with_personnel_its_matrix_requirements_and_catalogue(app_tes
     assert at.title[0].value == "外包要素"
     assert [tab.label for tab in at.tabs] == ["责任矩阵", "要求与风险", "服务目录", "方案比较", "保存与导出"]
     assert matrix(at)[STAFF] == ["", "", "✓", "✓"]
-    references = set(table(at, "要求", "依据条款")["依据条款"])
+    references = set(table(at.tabs[1], "要求", "依据条款")["依据条款"])
     assert "GB/T 32314-2015 第4.2条 人员外包" in references
     assert at.data_editor[0].value["服务项目"].tolist()[0] == "人工热线接听"
 

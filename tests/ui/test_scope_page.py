@@ -6,6 +6,7 @@ from pathlib import Path
 from streamlit.testing.v1 import AppTest
 
 from scoring.scope.assessments import DB_FILE
+from tests.ui.rendered import table, tables
 
 DATA = Path(__file__).resolve().parents[1] / "data" / "scope"
 
@@ -22,13 +23,8 @@ def check(at: AppTest, text: str = "", picked: tuple[str, ...] = ()) -> AppTest:
     return at.button(key="scope_run").click().run()
 
 
-def table(at: AppTest, *columns: str):
-    """The first table shown with these columns (AppTest does not expose a dataframe's key)."""
-    return next(frame.value for frame in at.dataframe if set(columns) <= set(frame.value.columns))
-
-
 def has_table(at: AppTest, *columns: str) -> bool:
-    return any(set(columns) <= set(frame.value.columns) for frame in at.dataframe)
+    return any(set(columns) <= set(frame.columns) for frame in tables(at))
 
 
 def verdicts(at: AppTest) -> dict[str, str]:

@@ -12,6 +12,7 @@ from streamlit.testing.v1 import AppTest
 from scoring.sla import sample
 from scoring.sla.store import DATABASE_FILE, SlaStore
 from settings import PROJECT_ROOT
+from tests.ui.rendered import shown
 
 DATA = PROJECT_ROOT / "tests" / "data" / "sla"
 
@@ -86,8 +87,8 @@ def test_the_page_starts_on_sample_data_with_a_banner(sla_page):
 def test_every_figure_states_its_definition(sla_page):
     at = sla_page()
 
-    table = at.tabs[0].dataframe[1].value  # the chosen vendor's targets
-    assert table.loc[0, "定义"].startswith("等待 ≤ 20 秒即被接通的呼叫 ÷ 呼入人工量")
+    table = at.tabs[0].table[0].value  # the chosen vendor's targets
+    assert shown(table.loc[0, "定义"]).startswith("等待 ≤ 20 秒即被接通的呼叫 ÷ 呼入人工量")
     assert all(metric.help for metric in at.tabs[0].metric)
 
 
