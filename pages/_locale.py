@@ -21,7 +21,7 @@ SCRIPT = """<script>
     if (Object.hasOwn(table.exact, word)) return text.replace(word, table.exact[word]);
     for (const [pattern, say] of patterns) {
       if (pattern.test(word)) {
-        return text.replace(word, word.replace(pattern, say).replace(/ · $/, ""));
+        return text.replace(word, word.replace(pattern, say).replace(/ · $|\s+$/, ""));
       }
     }
     return null;

@@ -16,5 +16,5 @@ TIME_LOCALE = {
 
 def chinese(chart: alt.TopLevelMixin, description: str) -> alt.TopLevelMixin:
     """The chart, finished: Chinese time formats and one Chinese description of it."""
-    return chart.properties(description=description).configure(locale={"time": TIME_LOCALE},
-                                                               aria=False)
+    return chart.properties(description=description).configure(
+        locale={"time": TIME_LOCALE}, aria=False).configure_title(aria=False)
