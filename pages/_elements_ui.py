@@ -11,7 +11,13 @@ from pages._scope_ui import scope_checker
 from scoring.elements.drafts import DraftStore, SavedDraft
 from scoring.elements.model import ElementError, ElementModel, Plan
 from scoring.elements.report import comparison_table, plan_counts, requirement_changes
-from scoring.elements.service_catalogue import check_scope, editor_frame, indicator_options, rebase
+from scoring.elements.service_catalogue import (
+    check_scope,
+    editor_frame,
+    indicator_options,
+    prohibited,
+    rebase,
+)
 from scoring.scope.checker import ScopeVerdict
 from scoring.scope.function_list import split_lines
 
@@ -67,6 +73,17 @@ def service_catalogue_editor(plan: Plan) -> pd.DataFrame:
     return edited
 
 
+def override_reasons(verdicts: dict[str, ScopeVerdict]) -> dict[str, str]:
+    """For each 不得外包 item of the draft, the reason it is kept (empty until one is written)."""
+    kept = prohibited(verdicts)
+    if kept:
+        st.markdown("**不得外包的项目**:删除它们,或写明保留的理由(例如经外包风险管理委员会审批);"
+                    "理由随草稿保存并写入导出文件。")
+    return {verdict.function: st.text_input(f"保留「{plain(verdict.function)}」的理由",
+                                            key=f"elements_override_{verdict.function}")
+            for verdict in kept}
+
+
 def fill_from(draft: SavedDraft) -> None:
     """Put a saved draft into the widgets (from a callback, so before they are drawn)."""
     state = st.session_state
@@ -76,6 +93,10 @@ def fill_from(draft: SavedDraft) -> None:
     state["elements_basis"] = draft.combination
     state["elements_version"] = state.get("elements_version", 0) + 1
     state["elements_title"] = draft.title
+    for name in [key for key in state if str(key).startswith("elements_override_")]:
+        del state[name]
+    for name, reason in draft.overrides.items():
+        state[f"elements_override_{name}"] = reason
 
 
 def new_draft() -> None:
@@ -83,6 +104,8 @@ def new_draft() -> None:
     state = st.session_state
     state.update(elements_pick=list(DEFAULT_PICK), elements_others="", elements_title="",
                  elements_draft_id=None, elements_basis=None, elements_edited=None)
+    for name in [key for key in state if str(key).startswith("elements_override_")]:
+        del state[name]
 
 
 RECORDS = SavedRecordControls("草稿", "elements_draft", draft_store, fill_from, new=new_draft)

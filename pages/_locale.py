@@ -10,7 +10,7 @@ from pathlib import Path
 import streamlit as st
 
 CHROME_FILE = Path(__file__).with_name("chrome_zh.toml")
-SCRIPT = """<script>
+SCRIPT = r"""<script>
 (() => {
   const table = %s;
   const patterns = table.pattern.map(item => [new RegExp(item.match), item.say]);

@@ -24,6 +24,7 @@ from scoring.elements.service_catalogue import (
     count_edits,
     items_from_editor,
     prohibited,
+    unresolved,
 )
 from scoring.standard import CitationError
 
@@ -74,13 +75,18 @@ with tabs[2]:
     verdicts = ui.scope_verdicts(plan, edited)
     flagged = [v for v in verdicts.values() if v.verdict != "allowed"]
     if flagged:
-        st.markdown("**范围自检**(与「范围自检」页同一判定;不得外包的项目须删除)")
+        st.markdown("**范围自检**(与「范围自检」页同一判定)")
         st.table(text_table(pd.DataFrame([{"项目": v.function, "判定": v.label, "理由": v.reason}
                                           for v in flagged])), hide_index=True)
+    overrides = ui.override_reasons(verdicts)
 
-if bad := prohibited(verdicts):
-    alerts.error(f"有 {len(bad)} 项不得外包:" + "、".join(plain(v.function) for v in bad)
-                 + "。请从组合或服务目录中删除,或在「范围自检」页查看理由与条款原文。")
+blocking = unresolved(verdicts, overrides)
+if blocking:
+    alerts.error(f"有 {len(blocking)} 项不得外包:" + "、".join(plain(v.function) for v in blocking)
+                 + "。请从组合或服务目录中删除,或在「服务目录」中写明保留理由,之后才能保存与导出。")
+elif kept := prohibited(verdicts):
+    alerts.warning(f"有 {len(kept)} 项不得外包的项目按写明的理由保留:"
+                   + "、".join(plain(v.function) for v in kept) + "。")
 
 with tabs[0]:
     st.caption("每一行是一项资源:✓ 表示该方负责提供或管理。未外包的要素由发包方提供并管理(第4.1条、第4.5条)。")
@@ -111,9 +117,13 @@ with tabs[4]:
         try:
             if items is None:
                 raise ElementError(f"草稿未保存:服务目录有 {len(problems)} 处问题(见「服务目录」)。")
+            if blocking:
+                raise ElementError(f"草稿未保存:有 {len(blocking)} 项不得外包的项目既未删除,"
+                                   "也未写明保留理由(见「服务目录」)。")
             state["elements_draft_id"] = store.save(state.get("elements_title", ""),
                                                     plan.combination, items,
-                                                    state.get("elements_draft_id"))
+                                                    state.get("elements_draft_id"),
+                                                    overrides=overrides)
             ui.RECORDS.notify(f"草稿「{plain(state['elements_title'].strip())}」已保存。")
             st.rerun()
         except UserError as error:
@@ -121,9 +131,10 @@ with tabs[4]:
     report = ElementReport(
         state.get("elements_title") or "外包要素方案", date.today(),
         f"{document.info.short_name} {document.info.title}", plan, tuple(items or ()),
-        verdicts, threshold, tuple(document.gaps))
-    if items is None:
-        st.warning("服务目录有问题,修正后才能导出。")
+        verdicts, threshold, tuple(document.gaps), overrides)
+    exportable = items is not None and not blocking
+    if not exportable:
+        st.warning("服务目录有问题,或有不得外包的项目未写明保留理由:处理后才能导出。")
     st.markdown(f"导出包含:责任矩阵 {len(plan.responsibilities)} 行、要求 {len(plan.requirements)} 项、"
                 f"风险 {len(plan.risks)} 项、服务目录 {len(report.items)} 项。")
     for label, data, suffix, mime in (
@@ -131,6 +142,6 @@ with tabs[4]:
              "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
             ("下载服务目录 CSV", to_csv, "csv", "text/csv"),
             ("下载 Markdown", to_markdown, "md", "text/markdown")):
-        st.download_button(label, data(report) if items is not None else b"",
+        st.download_button(label, data(report) if exportable else b"",
                            report.file_name(suffix), mime=mime, key=f"elements_export_{suffix}",
-                           on_click="ignore", disabled=items is None)
+                           on_click="ignore", disabled=not exportable)

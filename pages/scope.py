@@ -97,11 +97,18 @@ with assessment_tab:
                    "可以先保存草稿,之后打开继续;得分只计已作答的项目。")
 
     st.subheader("得分")
-    st.metric("总体得分", "—" if result.score is None else f"{result.score:g}",
-              help="符合计满分、部分符合计一半、不符合计零分,按权重加总;不适用与未作答的项目不计入分母")
+    rule = "符合计满分、部分符合计一半、不符合计零分,按权重加总;不适用与未作答的项目不计入分母"
+    answered = f"{len(items) - len(result.unanswered)}/{len(items)}"
+    if result.complete:
+        st.metric("总体得分", "—" if result.score is None else f"{result.score:g}", help=rule)
+    else:  # a score of a few answers is no headline
+        st.metric("已作答", answered, help="全部作答后显示总体得分")
+        if result.score is not None:
+            st.caption(f"目前得分 {result.score:g}(只计已作答的 {answered} 项,尚不是总体得分)。{rule}。")
     if result.score is not None:
         st.altair_chart(section_chart(result), width="stretch")
-    st.dataframe(section_table(result), hide_index=True, key="assessment_sections")
+    st.dataframe(section_table(result), hide_index=True, key="assessment_sections", placeholder="",
+                 column_config={"得分": st.column_config.NumberColumn(format="%.1f")})
     for section in result.sections:
         with st.expander(f"{plain(section.heading)}:" + ("—" if section.score is None
                                                    else f"{section.score:g} 分")):
@@ -121,7 +128,11 @@ with assessment_tab:
                               placeholder="选择一份自评")
     if earlier_id is not None:
         comparison = compare(items, saved[earlier_id].answers, answers)
-        st.dataframe(comparison_table(comparison), hide_index=True, key="assessment_diff")
+        st.dataframe(comparison_table(comparison), hide_index=True, key="assessment_diff",
+                     placeholder="", column_config={
+                         "以前": st.column_config.NumberColumn(format="%.1f"),
+                         "本次": st.column_config.NumberColumn(format="%.1f"),
+                         "变化": st.column_config.NumberColumn(format="%+.1f")})
         changes = changes_table(comparison)
         if len(changes):
             st.dataframe(changes, hide_index=True, key="assessment_changes")

@@ -7,6 +7,8 @@ in Excel, with a leading apostrophe in CSV: escaping.defused).
 from __future__ import annotations
 
 import io
+import math
+from collections.abc import Mapping, Sequence
 
 import pandas as pd
 from openpyxl import Workbook
@@ -16,8 +18,13 @@ from escaping import defused, exported, is_formula
 
 
 def markdown_table(table: pd.DataFrame) -> list[str]:
-    """The table as Markdown lines; cell text is kept literal (| escaped, newlines as <br>)."""
+    """The table as Markdown lines; cell text is kept literal (| escaped, newlines as <br>),
+    numbers without trailing zeros, empty cells empty."""
     def cell(value) -> str:
+        if value is None or (isinstance(value, float) and math.isnan(value)):
+            return ""
+        if isinstance(value, float):
+            value = f"{value:g}"
         return exported(value).replace("|", "\\|").replace("\n", "<br>")
 
     lines = ["| " + " | ".join(table.columns) + " |", "|" + "---|" * len(table.columns)]
@@ -37,19 +44,39 @@ def summary_workbook(title: str, rows: list[list]) -> Workbook:
     return workbook
 
 
-def add_sheet(workbook: Workbook, title: str, table: pd.DataFrame):
-    """A new worksheet holding the table: bold header, wrapped cells."""
+def add_sheet(workbook: Workbook, title: str, table: pd.DataFrame,
+              number_formats: Mapping[str, str | Sequence[str]] | None = None):
+    """A new worksheet holding the table as data: numbers as numbers (in the column's format, or
+    one format per row), empty cells empty; a bold, frozen header; columns as wide as their
+    content (up to a limit), long text wrapped."""
     sheet = workbook.create_sheet(title)
     sheet.append(list(table.columns))
     for cell in sheet[1]:
         cell.font = Font(bold=True)
     for row in table.itertuples(index=False):
-        sheet.append(list(row))
-    for column in sheet.columns:
-        sheet.column_dimensions[column[0].column_letter].width = 40 if len(table) else 16
-        for cell in column:
+        sheet.append([None if value is None or (isinstance(value, float) and math.isnan(value))
+                      else value for value in row])
+    formats = number_formats or {}
+    for number, column in enumerate(sheet.columns):
+        name = table.columns[number]
+        widest = max((_display_width(cell.value) for cell in column), default=8)
+        sheet.column_dimensions[column[0].column_letter].width = min(max(widest + 2, 8), 60)
+        for row, cell in enumerate(column[1:]):
             cell.alignment = Alignment(wrap_text=True, vertical="top")
+            if isinstance(cell.value, int | float) and not isinstance(cell.value, bool):
+                wanted = formats.get(name)
+                cell.number_format = (wanted if isinstance(wanted, str) else wanted[row]) \
+                    if wanted else ("0" if float(cell.value).is_integer() else "0.0#")
+    sheet.freeze_panes = "A2"
     return sheet
+
+
+def _display_width(value: object) -> int:
+    """How many columns of an Excel cell the value's longest line takes (CJK count double)."""
+    if value is None:
+        return 0
+    lines = str(value).splitlines() or [""]
+    return max(sum(2 if ord(char) > 0x2E80 else 1 for char in line) for line in lines)
 
 
 def workbook_bytes(workbook: Workbook) -> bytes:

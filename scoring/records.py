@@ -19,10 +19,13 @@ class SavedRecordStore(Generic[Record]):
 
     A subclass names its file, schema, head table, noun (自评, 草稿) and error class, and reads
     one record in ``_read``; its ``save`` checks its own input and hands the rows to ``_write``.
+    Columns added after a file was first made come from ``added_columns`` (ALTER TABLE … ADD
+    COLUMN, run once on a file that lacks them).
     """
 
     db_file: ClassVar[str]
     schema: ClassVar[str]
+    added_columns: ClassVar[tuple[tuple[str, str, str], ...]] = ()  # (table, column, definition)
     table: ClassVar[str]
     noun: ClassVar[str]
     error: ClassVar[type[Exception]]
@@ -99,6 +102,7 @@ class SavedRecordStore(Generic[Record]):
                 db.execute("PRAGMA foreign_keys = ON")
                 if is_writable(self.path.parent):
                     db.executescript(self.schema)
+                    self._add_columns(db)
                 yield db
         except sqlite3.OperationalError as error:
             if "readonly" in str(error):
@@ -110,6 +114,12 @@ class SavedRecordStore(Generic[Record]):
             raise self.error(
                 f"{self.noun}数据库 {self.path.name} 无法读取(文件可能已损坏:{error})。原文件没有被"
                 f"改动;请从备份恢复,或把它改名移开后重新开始(之前保存的{self.noun}将不显示)。") from None
+
+    def _add_columns(self, db: sqlite3.Connection) -> None:
+        for table, column, definition in self.added_columns:
+            present = {row[1] for row in db.execute(f"PRAGMA table_info({table})")}
+            if column not in present:
+                db.execute(f"ALTER TABLE {table} ADD COLUMN {column} {definition}")
 
     def _read(self, db: sqlite3.Connection, record_id: int) -> Record:
         """One record with its detail rows; raises ``self._missing(record_id)`` if there is none."""

@@ -3,8 +3,8 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 from datetime import datetime
 
 from scoring.elements.model import Combination, ElementError, ServiceItem
@@ -17,6 +17,7 @@ CREATE TABLE IF NOT EXISTS draft (
     title TEXT NOT NULL CHECK (length(trim(title)) > 0),
     elements TEXT NOT NULL,
     others TEXT NOT NULL DEFAULT '[]',
+    overrides TEXT NOT NULL DEFAULT '{}',
     created_at TEXT NOT NULL,
     updated_at TEXT NOT NULL
 );
@@ -41,6 +42,7 @@ class SavedDraft:
     items: tuple[ServiceItem, ...]
     created_at: str
     updated_at: str
+    overrides: dict[str, str] = field(default_factory=dict)  # 不得外包 items kept, and why
 
     @property
     def label(self) -> str:
@@ -57,9 +59,11 @@ class DraftStore(SavedRecordStore[SavedDraft]):
     table = "draft"
     noun = "草稿"
     error = ElementError
+    added_columns = (("draft", "overrides", "TEXT NOT NULL DEFAULT '{}'"),)
 
     def save(self, title: str, combination: Combination, items: Sequence[ServiceItem],
-             draft_id: int | None = None, now: datetime | None = None) -> int:
+             draft_id: int | None = None, now: datetime | None = None,
+             overrides: Mapping[str, str] | None = None) -> int:
         """Create (no id) or replace (id) a draft in one transaction; returns its id."""
         title = self._title(title)
         if not items:
@@ -75,16 +79,19 @@ class DraftStore(SavedRecordStore[SavedDraft]):
 
         head = {"title": title,
                 "elements": json.dumps(list(combination.elements), ensure_ascii=False),
-                "others": json.dumps(list(combination.others), ensure_ascii=False)}
+                "others": json.dumps(list(combination.others), ensure_ascii=False),
+                "overrides": json.dumps({name: reason.strip() for name, reason in
+                                         (overrides or {}).items() if reason.strip()},
+                                        ensure_ascii=False)}
         return self._write(draft_id, head, replace_items, now)
 
     def _read(self, db: sqlite3.Connection, draft_id: int) -> SavedDraft:
-        row = db.execute("SELECT id, title, elements, others, created_at, updated_at FROM draft"
-                         " WHERE id = ?", (draft_id,)).fetchone()
+        row = db.execute("SELECT id, title, elements, others, created_at, updated_at, overrides"
+                         " FROM draft WHERE id = ?", (draft_id,)).fetchone()
         if row is None:
             raise self._missing(draft_id)
         items = tuple(ServiceItem(*item) for item in db.execute(
             "SELECT name, element, description, indicator, target FROM service_item"
             " WHERE draft_id = ? ORDER BY position", (draft_id,)))
         combination = Combination(tuple(json.loads(row[2])), tuple(json.loads(row[3])))
-        return SavedDraft(row[0], row[1], combination, items, row[4], row[5])
+        return SavedDraft(row[0], row[1], combination, items, row[4], row[5], json.loads(row[6]))

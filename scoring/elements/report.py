@@ -22,10 +22,15 @@ from scoring.elements.service_catalogue import prohibited, target_text
 from scoring.exports import add_sheet, csv_bytes, markdown_table, summary_workbook, workbook_bytes
 from scoring.scope.checker import ScopeVerdict
 from scoring.sla.indicators import INDICATORS_BY_KEY, label
+from scoring.sla.targets import DIRECTIONS
 
 CHECK = "✓"
 MATRIX_COLUMNS = ["资源", "外包要素", "发包方提供", "发包方管理", "承包方提供", "承包方管理", "范围自检", "依据"]
-SERVICE_CATALOGUE_COLUMNS = ["服务项目", "外包要素", "服务内容", "指标", "目标", "范围自检"]
+SERVICE_CATALOGUE_COLUMNS = ["服务项目", "外包要素", "服务内容", "指标", "目标", "范围自检", "保留理由"]
+# the 服务目录 sheet of the workbook: the target as a direction and a number in its own format
+SERVICE_SHEET_COLUMNS = ["服务项目", "外包要素", "服务内容", "指标", "方向", "目标值", "范围自检",
+                         "保留理由"]
+NUMBER_FORMATS = {"rate": "0.0%", "seconds": '0" 秒"', "score": '0" 分"', "count": "0"}
 PROHIBITED_FILL = "f8d7da"
 
 
@@ -41,6 +46,7 @@ class ElementReport:
     verdicts: Mapping[str, ScopeVerdict] = field(default_factory=dict)
     threshold_s: float = 20
     coverage: tuple[str, ...] = ()  # what the loaded copy of the standard lacks
+    overrides: Mapping[str, str] = field(default_factory=dict)  # 不得外包 items kept, and why
 
     def file_name(self, suffix: str) -> str:
         return f"外包要素方案_{self.made_on:%Y%m%d}.{suffix}"
@@ -89,12 +95,31 @@ def indicator_table(plan: Plan, threshold_s: float) -> pd.DataFrame:
 
 
 def service_catalogue_table(items: tuple[ServiceItem, ...] | list[ServiceItem], threshold_s: float,
-                    verdicts: Mapping[str, ScopeVerdict] | None = None) -> pd.DataFrame:
-    verdicts = verdicts or {}
+                            verdicts: Mapping[str, ScopeVerdict] | None = None,
+                            overrides: Mapping[str, str] | None = None) -> pd.DataFrame:
+    """The 服务目录 as text, e.g. the target "≥ 80%" (pages, Markdown and CSV)."""
+    verdicts, overrides = verdicts or {}, overrides or {}
     rows = [[item.name, item.element, item.description,
              label(item.indicator, threshold_s) if item.indicator else "", target_text(item),
-             verdicts[item.name].label if item.name in verdicts else ""] for item in items]
+             verdicts[item.name].label if item.name in verdicts else "",
+             overrides.get(item.name, "")] for item in items]
     return pd.DataFrame(rows, columns=SERVICE_CATALOGUE_COLUMNS)
+
+
+def service_sheet(report: ElementReport) -> tuple[pd.DataFrame, list[str]]:
+    """The 服务目录 as data for the workbook: the target a number in its indicator's unit (a rate
+    as a fraction, formatted as a percentage), with each row's number format."""
+    rows, formats = [], []
+    for item in report.items:
+        indicator = INDICATORS_BY_KEY.get(item.indicator)
+        direction = DIRECTIONS[sla_template()[item.indicator].direction] if indicator else ""
+        verdict = report.verdicts.get(item.name)
+        rows.append([item.name, item.element, item.description,
+                     label(item.indicator, report.threshold_s) if indicator else "", direction,
+                     item.target if indicator else None, verdict.label if verdict else "",
+                     report.overrides.get(item.name, "")])
+        formats.append(NUMBER_FORMATS[indicator.unit] if indicator else "General")
+    return pd.DataFrame(rows, columns=SERVICE_SHEET_COLUMNS), formats
 
 
 def comparison_table(first: Plan, second: Plan) -> pd.DataFrame:
@@ -127,7 +152,8 @@ def plan_counts(plan: Plan) -> dict[str, int]:
 
 def to_csv(report: ElementReport) -> bytes:
     """The 服务目录 as CSV (UTF-8 with BOM, so Excel opens it with the right characters)."""
-    return csv_bytes(service_catalogue_table(report.items, report.threshold_s, report.verdicts))
+    return csv_bytes(service_catalogue_table(report.items, report.threshold_s, report.verdicts,
+                                             report.overrides))
 
 
 def to_markdown(report: ElementReport) -> str:
@@ -150,7 +176,8 @@ def to_markdown(report: ElementReport) -> str:
     lines += ["", "## 四、建议的 SLA 指标", ""]
     lines += markdown_table(indicator_table(plan, report.threshold_s))
     lines += ["", "## 五、服务目录(草稿)", ""]
-    lines += markdown_table(service_catalogue_table(report.items, report.threshold_s, report.verdicts))
+    lines += markdown_table(service_catalogue_table(report.items, report.threshold_s, report.verdicts,
+                                                    report.overrides))
     if report.coverage:
         lines += ["", "## 说明:依据文本的缺漏", ""] + [f"- {exported(note)}"
                                                   for note in report.coverage]
@@ -168,12 +195,13 @@ def to_excel(report: ElementReport) -> bytes:
     add_sheet(workbook, "要求清单", requirement_table(report.plan))
     add_sheet(workbook, "风险与控制", risk_table(report.plan))
     add_sheet(workbook, "建议指标", indicator_table(report.plan, report.threshold_s))
-    sheet = add_sheet(workbook, "服务目录",
-                   service_catalogue_table(report.items, report.threshold_s, report.verdicts))
+    table, formats = service_sheet(report)
+    sheet = add_sheet(workbook, "服务目录", table, {"目标值": formats})
     for row, item in enumerate(report.items, start=2):
         verdict = report.verdicts.get(item.name)
         if verdict is not None and verdict.verdict == "prohibited":
-            sheet.cell(row, len(SERVICE_CATALOGUE_COLUMNS)).fill = PatternFill("solid", fgColor=PROHIBITED_FILL)
+            sheet.cell(row, SERVICE_SHEET_COLUMNS.index("范围自检") + 1).fill = \
+                PatternFill("solid", fgColor=PROHIBITED_FILL)
     return workbook_bytes(workbook)
 
 

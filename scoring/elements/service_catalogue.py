@@ -148,6 +148,13 @@ def check_scope(checker: ScopeChecker, names: Sequence[str]) -> dict[str, ScopeV
     return dict(zip(unique, checker.classify_many(unique))) if unique else {}
 
 
+def unresolved(verdicts: Mapping[str, ScopeVerdict],
+               overrides: Mapping[str, str]) -> list[ScopeVerdict]:
+    """The 不得外包 items kept without a stated reason: saving and exporting wait for them."""
+    return [verdict for verdict in prohibited(verdicts)
+            if not overrides.get(verdict.function, "").strip()]
+
+
 def prohibited(verdicts: Mapping[str, ScopeVerdict]) -> list[ScopeVerdict]:
     """The verdicts that say the function must not be outsourced."""
     return [verdict for verdict in verdicts.values() if verdict.verdict == "prohibited"]

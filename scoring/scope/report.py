@@ -60,10 +60,12 @@ def item_table(result: AssessmentResult) -> pd.DataFrame:
 
 
 def section_table(result: AssessmentResult) -> pd.DataFrame:
-    rows = [[section.heading, _section_score(section), len(section.items),
+    """Score per section and overall: a number, or empty with the reason beside it."""
+    rows = [[section.heading, section.score, _no_score(section), len(section.items),
              sum(r.answer is None for r in section.items)] for section in result.sections]
-    rows.append(["总体", _percent(result.score), len(result.items), len(result.unanswered)])
-    return pd.DataFrame(rows, columns=["章节", "得分", "检查项", "未作答"])
+    rows.append(["总体", result.score, "" if result.score is not None else "不适用",
+                 len(result.items), len(result.unanswered)])
+    return pd.DataFrame(rows, columns=["章节", "得分", "说明", "检查项", "未作答"])
 
 
 def gap_table(result: AssessmentResult) -> pd.DataFrame:
@@ -75,10 +77,10 @@ def gap_table(result: AssessmentResult) -> pd.DataFrame:
 
 def comparison_table(comparison: Comparison) -> pd.DataFrame:
     """Scores per section, earlier against later, with the change."""
-    rows = [[heading, _percent(before), _percent(after), _delta(before, after)]
+    rows = [[heading, before, after, _delta(before, after)]
             for heading, before, after in comparison.sections]
     before, after = comparison.earlier.score, comparison.later.score
-    rows.append(["总体", _percent(before), _percent(after), _delta(before, after)])
+    rows.append(["总体", before, after, _delta(before, after)])
     return pd.DataFrame(rows, columns=["章节", "以前", "本次", "变化"])
 
 
@@ -147,8 +149,9 @@ def to_excel(report: ScopeReport) -> bytes:
     rows += [[VERDICT_LABELS[verdict], count]
              for verdict, count in verdict_counts(report.verdicts).items()]
     if report.result is not None:
-        rows += [["治理自评总分", _percent(report.result.score)],
-                 ["未作答项", len(report.result.unanswered)]]
+        rows += [["治理自评总分", report.result.score],
+                 ["已作答", f"{len(report.result.items) - len(report.result.unanswered)}"
+                            f"/{len(report.result.items)}"]]
     rows += [["文本缺漏", note] for note in report.coverage]
     workbook = summary_workbook(report.title, rows)
     sheet = add_sheet(workbook, "职能判定", verdict_table(report.verdicts))
@@ -161,16 +164,12 @@ def to_excel(report: ScopeReport) -> bytes:
     return workbook_bytes(workbook)
 
 
-def _section_score(section: SectionScore) -> str:
-    """The score, or why there is none: nothing answered yet, or nothing applicable."""
+def _no_score(section: SectionScore) -> str:
+    """Why a section has no score: nothing answered yet, or nothing applicable."""
     if section.score is not None:
-        return f"{section.score:g}"
+        return ""
     return "未作答" if any(r.answer is None for r in section.items) else "不适用"
 
 
-def _percent(score: float | None) -> str:
-    return "不适用" if score is None else f"{score:g}"
-
-
-def _delta(before: float | None, after: float | None) -> str:
-    return "" if before is None or after is None else f"{round(after - before, 1):+g}"
+def _delta(before: float | None, after: float | None) -> float | None:
+    return None if before is None or after is None else round(after - before, 1)

@@ -181,3 +181,25 @@ def test_the_open_draft_is_deleted_after_confirmation_and_the_page_keeps_its_cho
     assert at.text_input(key="elements_title").value == "仅人员"
     at = save(at, "仅人员(重存)")  # a new draft; the other one is not overwritten
     assert {row[0] for row in saved(data_dir)} == {"人员与系统", "仅人员(重存)"}
+
+
+def test_a_prohibited_item_blocks_saving_and_export_until_removed_or_a_reason_is_given(
+        app_test, data_dir):
+    at = choose(elements_page(app_test, data_dir=data_dir), "人员", others="外包业务内部审计")
+    buttons = {button.proto.label: button.proto.disabled for button in at.get("download_button")}
+    assert all(buttons.values())  # no export while the item stays without a reason
+    at = save(at, "含审计")
+    assert "有 1 项不得外包的项目既未删除,也未写明保留理由" in errors(at)
+    assert saved(data_dir) == []
+
+    at.text_input(key="elements_override_外包业务内部审计").input("经外包风险管理委员会审批保留")
+    at = at.run()
+    assert not any(button.proto.disabled for button in at.get("download_button"))
+    assert any("按写明的理由保留" in warning.value for warning in at.warning)
+    at = save(at, "含审计")
+    assert not at.exception and saved(data_dir)[0][0] == "含审计"
+
+    at = elements_page(app_test, data_dir=data_dir)  # reopened later, the reason comes back
+    at.selectbox(key="elements_draft_pick").select_index(0)
+    at = at.button(key="elements_draft_open").click().run()
+    assert at.text_input(key="elements_override_外包业务内部审计").value == "经外包风险管理委员会审批保留"

@@ -145,7 +145,8 @@ def report(model, checker) -> ElementReport:
     items[0] = ServiceItem("人工热线接听", "人员", "7×24 小时", "service_level", 0.85)
     verdicts = check_scope(checker, [item.name for item in items])
     return ElementReport("人员与场所外包方案", date(2025, 3, 1), "GB/T 32314-2015 商业银行…",
-                         plan, tuple(items), verdicts, THRESHOLD, ("5.3.3 只有标题",))
+                         plan, tuple(items), verdicts, THRESHOLD, ("5.3.3 只有标题",),
+                         {"外包业务内部审计": "经风险管理委员会审批保留(示例)"})
 
 
 def test_excel_export_opens_with_every_sheet(report):
@@ -157,11 +158,15 @@ def test_excel_export_opens_with_every_sheet(report):
     matrix = list(workbook["责任矩阵"].iter_rows(values_only=True))
     site = next(row for row in matrix if str(row[0]).startswith("运营场所及设施"))
     assert site[2:6] == (None, None, "✓", "✓")  # empty cells come back as None
-    catalogue = list(workbook["服务目录"].iter_rows(values_only=True))
-    assert catalogue[0] == ("服务项目", "外包要素", "服务内容", "指标", "目标", "范围自检")
-    assert catalogue[1] == ("人工热线接听", "人员", "7×24 小时", "20秒服务水平", "≥ 85%", "可外包")
+    sheet = workbook["服务目录"]
+    catalogue = list(sheet.iter_rows(values_only=True))
+    assert catalogue[0] == ("服务项目", "外包要素", "服务内容", "指标", "方向", "目标值", "范围自检",
+                            "保留理由")
+    assert catalogue[1] == ("人工热线接听", "人员", "7×24 小时", "20秒服务水平", "≥", 0.85, "可外包",
+                            None)
+    assert sheet["F2"].number_format == "0.0%" and sheet.freeze_panes == "A2"  # 85.0% as a number
     audit = next(row for row in catalogue if row[0] == "外包业务内部审计")
-    assert audit[-1] == "不得外包"
+    assert audit[-2:] == ("不得外包", "经风险管理委员会审批保留(示例)")
     requirements = list(workbook["要求清单"].iter_rows(values_only=True))
     assert ("运营场所", "灯光照明满足业务要求", "GB/T 32314-2015 第4.3条 运营场所外包", "灯光照明",
             None) in requirements
@@ -173,7 +178,7 @@ def test_csv_export_is_the_catalogue_readable_by_excel(report):
     rows = list(csv.DictReader(io.StringIO(data.decode("utf-8-sig"))))
     assert len(rows) == len(report.items)
     assert rows[0] == {"服务项目": "人工热线接听", "外包要素": "人员", "服务内容": "7×24 小时",
-                       "指标": "20秒服务水平", "目标": "≥ 85%", "范围自检": "可外包"}
+                       "指标": "20秒服务水平", "目标": "≥ 85%", "范围自检": "可外包", "保留理由": ""}
 
 
 def test_markdown_export_holds_every_part(report):
@@ -182,5 +187,6 @@ def test_markdown_export_holds_every_part(report):
                     "## 四、建议的 SLA 指标", "## 五、服务目录(草稿)", "## 说明:依据文本的缺漏"):
         assert heading in text
     assert "**范围自检:1 项不得外包:外包业务内部审计。**" in text
-    assert "| 人工热线接听 | 人员 | 7×24 小时 | 20秒服务水平 | ≥ 85% | 可外包 |" in text
+    assert "| 人工热线接听 | 人员 | 7×24 小时 | 20秒服务水平 | ≥ 85% | 可外包 |  |" in text
+    assert "| 不得外包 | 经风险管理委员会审批保留(示例) |" in text
     assert "- 发包方保留:场所准入与达标检查(门禁授权、现场检查)" in text

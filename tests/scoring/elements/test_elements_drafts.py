@@ -102,3 +102,19 @@ def test_deleting_an_unknown_draft_says_so_and_changes_nothing(store, data_dir):
     with pytest.raises(ElementError, match="^没有编号为 7 的草稿。$"):
         store.delete(7)
     assert rows(data_dir) == before
+
+
+def test_reasons_for_keeping_prohibited_items_are_saved_with_the_draft(store):
+    draft_id = store.save("保留审计", MIX, ITEMS, overrides={"人工热线接听": " 经审批保留 ", "x": " "})
+    assert store.load(draft_id).overrides == {"人工热线接听": "经审批保留"}
+
+
+def test_a_draft_file_from_before_the_reasons_gains_their_column(data_dir):
+    with closing(sqlite3.connect(data_dir / DB_FILE)) as db, db:
+        db.executescript("""
+            CREATE TABLE draft (id INTEGER PRIMARY KEY AUTOINCREMENT, title TEXT NOT NULL,
+                elements TEXT NOT NULL, others TEXT NOT NULL DEFAULT '[]', created_at TEXT NOT NULL,
+                updated_at TEXT NOT NULL);
+            INSERT INTO draft VALUES (1, '旧草稿', '["人员"]', '[]', '2025-01-01', '2025-01-01');""")
+    draft = DraftStore(data_dir).load(1)
+    assert (draft.title, draft.overrides) == ("旧草稿", {})

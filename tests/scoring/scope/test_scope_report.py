@@ -37,7 +37,11 @@ def test_excel_report_opens_with_every_part(report, tmp_path):
     assert workbook.sheetnames == ["概要", "职能判定", "章节得分", "治理自评", "差距清单"]
     summary = {row[0]: row[1] for row in workbook["概要"].iter_rows(min_row=2, values_only=True)}
     assert summary["日期"] == "2024-06-30" and summary["不得外包"] == 1
-    assert summary["未作答项"] == 4
+    assert summary["已作答"] == "20/24" and isinstance(summary["治理自评总分"], float)
+    sheet = workbook["章节得分"]
+    assert sheet.freeze_panes == "A2"
+    scores = [row[1] for row in sheet.iter_rows(min_row=2, values_only=True)]
+    assert scores[-1] and all(isinstance(score, int | float) for score in scores if score is not None)
     verdicts = list(workbook["职能判定"].iter_rows(values_only=True))
     assert verdicts[0][:3] == ("职能", "判定", "类别")
     audit = next(row for row in verdicts if row[0] == "对外包项目开展内部审计")
