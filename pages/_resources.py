@@ -36,6 +36,24 @@ def current_documents() -> list[ParsedDocument]:
     return documents(base, snapshot.build_id if snapshot else "")
 
 
+def kept_across_pages(*keys: str) -> None:
+    """Widget values that survive a visit to another page. Streamlit forgets the state of the
+    widgets a page did not draw; their last values are copied aside and put back here, before
+    the widgets are drawn again (call once at the top of the page)."""
+    state = st.session_state
+    for key in keys:
+        if key not in state and f"{key}__kept" in state:
+            state[key] = state[f"{key}__kept"]
+
+
+def keep(*keys: str) -> None:
+    """Copy these widgets' values aside for the next visit (call after drawing them)."""
+    state = st.session_state
+    for key in keys:
+        if key in state:
+            state[f"{key}__kept"] = state[key]
+
+
 def text_table(table: pd.DataFrame) -> pd.DataFrame:
     """A table for st.table, which renders Markdown in its cells: text shown as text (escaped),
     empty cells blank."""

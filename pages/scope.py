@@ -6,7 +6,7 @@ import streamlit as st
 from errors import UserError
 from escaping import plain
 from pages import _scope_ui as ui
-from pages._resources import knowledge_base, text_table
+from pages._resources import keep, kept_across_pages, knowledge_base, text_table
 from scoring.scope.functions import VERDICT_LABELS
 from scoring.scope.governance import compare, score
 from scoring.scope.report import (
@@ -37,6 +37,7 @@ store = ui.assessment_store()
 if checker.calibration.notice:
     st.warning(checker.calibration.notice)
 
+kept_across_pages("scope_catalogue", "scope_text")
 functions_tab, assessment_tab, export_tab = st.tabs(["职能判定", "治理自评", "报告导出"])
 
 with functions_tab:
@@ -47,6 +48,7 @@ with functions_tab:
     upload = st.file_uploader("或上传职能清单(CSV 或 Excel,第一行列名为「职能」)",
                               max_upload_size=knowledge_base().settings.max_upload_mb,
                               type=["csv", "xlsx"], key="scope_upload")
+    keep("scope_catalogue", "scope_text")
     if st.button("开始判定", key="scope_run", type="primary"):
         ui.run_check(picked, typed, upload)
     if st.session_state.get("scope_error"):

@@ -221,3 +221,14 @@ def test_a_saved_assessment_is_deleted_only_after_confirmation(app_test, data_di
     assert at.text_input(key="assessment_title").value == "本次"
     at = save(answer(at, {"p2_sales_compliance": ("met", "")}))
     assert saved_titles(data_dir) == ["本次"]
+
+
+def test_the_typed_and_picked_functions_survive_a_visit_to_another_page(app_test):
+    at = scope_page(app_test)
+    at.text_area(key="scope_text").input("外呼营销\n夜间值班坐席")
+    at.multiselect(key="scope_catalogue").select("录音管理")
+    at = at.run()
+    at = at.switch_page("pages/assistant.py").run()
+    at = at.switch_page("pages/scope.py").run()
+    assert at.text_area(key="scope_text").value == "外呼营销\n夜间值班坐席"
+    assert at.multiselect(key="scope_catalogue").value == ["录音管理"]
