@@ -28,5 +28,5 @@ except UserError as error:  # a setting, a model or a file the user can fix: say
 except Exception:  # anything else: a short message here, the traceback in the server's log
     error_id = uuid.uuid4().hex[:8]
     log.exception("unexpected error %s on page %s", error_id, navigation.title)
-    st.error(f"出错了,操作没有完成(错误编号 {error_id})。请稍后重试;如果再次出现,"
-             "请把错误编号告诉管理员,管理员可在服务日志中按编号查到详情。")
+    st.error(f"出错了，操作没有完成(错误编号 {error_id})。请稍后重试；如果再次出现，"
+             "请把错误编号告诉管理员，管理员可在服务日志中按编号查到详情。")

@@ -68,7 +68,7 @@ def service_catalogue_editor(plan: Plan) -> pd.DataFrame:
             "指标": st.column_config.SelectboxColumn(options=list(indicator_options(threshold_s())),
                                                    width="medium"),
             "目标值": st.column_config.NumberColumn(
-                help="按指标的单位填写:比率填百分数(80 表示 80%),时长填秒,质检填分")})
+                help="按指标的单位填写：比率填百分数（80 表示 80%），时长填秒，质检填分")})
     state["elements_edited"] = edited
     return edited
 
@@ -77,7 +77,7 @@ def override_reasons(verdicts: dict[str, ScopeVerdict]) -> dict[str, str]:
     """For each 不得外包 item of the draft, the reason it is kept (empty until one is written)."""
     kept = prohibited(verdicts)
     if kept:
-        st.markdown("**不得外包的项目**:删除它们,或写明保留的理由(例如经外包风险管理委员会审批);"
+        st.markdown("**不得外包的项目**:删除它们，或写明保留的理由（例如经外包风险管理委员会审批）;"
                     "理由随草稿保存并写入导出文件。")
     return {verdict.function: st.text_input(f"保留「{plain(verdict.function)}」的理由",
                                             key=f"elements_override_{verdict.function}")
@@ -119,7 +119,7 @@ def comparison(model: ElementModel) -> None:
             st.session_state.setdefault(f"elements_compare_{side}", list(default))
             choices = st.multiselect(f"组合 {side}", model.names, key=f"elements_compare_{side}",
                                      accept_new_options=True,
-                                     placeholder="选择要素,或输入其他要素后回车")
+                                     placeholder="选择要素，或输入其他要素后回车")
             try:
                 plan = model.plan(model.combine_choices(choices))
             except ElementError as error:

@@ -82,7 +82,7 @@ class SavedRecordControls:
         state, pending = st.session_state, st.session_state.get(f"{self.key}_deleting")
         if pending not in saved:
             return
-        st.warning(f"确定删除{self.noun}「{plain(saved[pending].title)}」?删除后无法恢复。")
+        st.warning(f"确定删除{self.noun}「{plain(saved[pending].title)}」？删除后无法恢复。")
         yes, no, _ = st.columns([1, 1, 4])
         yes.button("确认删除", key=f"{self.key}_delete_yes", type="primary", on_click=self._delete,
                    args=(pending, saved[pending].title))
@@ -103,4 +103,4 @@ class SavedRecordControls:
             if state.get(name) == record_id:
                 state[name] = None
         self.notify(f"已删除{self.noun}「{plain(title)}」。" + (
-            f"页面上的内容仍保留,再次保存将另存为一份新的{self.noun}。" if was_open else ""))
+            f"页面上的内容仍保留，再次保存将另存为一份新的{self.noun}。" if was_open else ""))

@@ -66,10 +66,10 @@ def verdict_detail(verdict: ScopeVerdict) -> None:
     for citation in verdict.citations:
         st.markdown(f"> {plain(citation.quote)}  \n> —— {plain(citation.reference)}")
     if verdict.element:
-        st.caption(f"外包要素:{plain(verdict.element)}")
+        st.caption(f"外包要素：{plain(verdict.element)}")
     if verdict.nearest:
-        st.caption("目录中最接近的职能:" + ";".join(
-            f"{n.entry.name}({VERDICT_LABELS[n.entry.verdict]},相似度 {n.similarity:.2f})"
+        st.caption("目录中最接近的职能：" + ";".join(
+            f"{n.entry.name}({VERDICT_LABELS[n.entry.verdict]}，相似度 {n.similarity:.2f})"
             for n in verdict.nearest))
 
 
@@ -115,4 +115,4 @@ def checklist_widgets() -> None:
                  key=f"answer_{item.id}")
         st.caption(f"{plain(item.citation.reference)}:「{plain(item.citation.quote)}」 · 权重 {item.weight:g}")
         st.text_input("依据说明", key=f"note_{item.id}", label_visibility="collapsed",
-                      placeholder="依据说明:证据或文件名;选择“不适用”时写明理由")
+                      placeholder="依据说明：证据或文件名；选择“不适用”时写明理由")

@@ -9,12 +9,12 @@ from knowledge.assistant import EXAMPLE_QUESTIONS, ask, transcript_markdown
 from pages._resources import current_documents, knowledge_base
 
 st.title("智能问答")
-st.caption("依据已加载的文档回答,逐字引用条款原文并注明出处;文档未涉及的问题会直接说明。"
-           "也可以按条款编号提问,如“5.1.2条说了什么?”。")
+st.caption("依据已加载的文档回答，逐字引用条款原文并注明出处；文档未涉及的问题会直接说明。"
+           "也可以按条款编号提问，如“5.1.2条说了什么？”。")
 
 base = knowledge_base()
 if base.snapshot() is None:
-    st.warning("知识库索引尚未建立:请运行 `python -m ingest build`(`make run` 会自动完成)。")
+    st.warning("知识库索引尚未建立：请运行 `python -m ingest build`（`make run` 会自动完成）。")
     st.stop()
 if base.calibration.notice:
     st.warning(base.calibration.notice)
@@ -24,7 +24,7 @@ documents = {d.info.doc_id: d.info.short_name for d in current_documents()}
 chosen = st.session_state.get("chat_docs") or list(documents)
 
 # The question is answered before anything is drawn, so the sidebar already knows of it.
-question = st.chat_input("输入问题,例如:外包场地有什么要求?", key="chat_input") \
+question = st.chat_input("输入问题，例如：外包场地有什么要求？", key="chat_input") \
     or st.session_state.pop("chat_example", None)
 problem, new_answer = None, None
 if question:
@@ -40,7 +40,7 @@ with st.sidebar:
     if st.button("清空对话", key="chat_clear", disabled=not turns):
         turns.clear()
         st.rerun()
-    st.download_button("下载对话(Markdown)", key="chat_download", disabled=not turns,
+    st.download_button("下载对话（Markdown）", key="chat_download", disabled=not turns,
                        data=transcript_markdown(turns, time.strftime("%Y-%m-%d %H:%M")),
                        file_name="智能问答记录.md", mime="text/markdown")
 
@@ -62,11 +62,11 @@ def show_answer(answer: Answer, stream: bool = False) -> None:
     else:
         st.markdown("  \n".join(lines))
     for citation in answer.citations:
-        with st.expander(f"出处:{plain(citation.label)}(相关度 {citation.score:.2f})"):
+        with st.expander(f"出处：{plain(citation.label)}(相关度 {citation.score:.2f})"):
             st.caption(plain(" › ".join(citation.path) + f" · {citation.doc}"))
             st.markdown(highlighted(citation.text, citation.quotes))
     if answer.related:
-        st.caption("可能相关(不作为答案):" + ";".join(plain(c.label) for c in answer.related))
+        st.caption("可能相关（不作为答案）:" + ";".join(plain(c.label) for c in answer.related))
 
 
 for asked, answer in turns:
@@ -79,7 +79,7 @@ if problem:
     st.chat_message("assistant").warning(problem)
 
 if not turns:
-    st.markdown("**可以这样问:**")
+    st.markdown("**可以这样问：**")
     with st.container(horizontal=True):  # each button as wide as its question; they wrap
         for number, example in enumerate(EXAMPLE_QUESTIONS):
             st.button(example, key=f"chat_example_{number}", on_click=st.session_state.update,

@@ -16,7 +16,7 @@ names = {document.info.doc_id: f"{document.info.short_name} {document.info.title
 doc_id = st.selectbox("文档", list(names), format_func=names.get, key="browse_doc")
 document = next(item for item in documents if item.info.doc_id == doc_id)
 
-query = st.text_input("筛选条款(编号、标题或正文中的字词)", key="browse_filter").strip()
+query = st.text_input("筛选条款（编号、标题或正文中的字词）", key="browse_filter").strip()
 clauses = [clause for clause in document.clauses
            if not query or query in clause.heading or query in clause.text]
 st.caption(f"共 {len(document.clauses)} 条，显示 {len(clauses)} 条。")
@@ -36,12 +36,12 @@ with detail:
     st.subheader(plain(clause.heading))
     st.caption(plain(" › ".join(clause.path)) + f" · 原文第 {clause.position} 行")
     if clause.english:
-        st.caption(f"英文术语:{plain(clause.english)}")
+        st.caption(f"英文术语：{plain(clause.english)}")
     for flag in clause.flags:
         st.badge(FLAG_LABELS.get(flag, flag), color=FLAG_BADGE_COLORS.get(flag, "gray"))
     if clause.text:
         st.markdown(plain(clause.text).replace("\n", "  \n"))
     elif "empty" in clause.flags:
-        st.warning("已加载的文本中,本条只有标题,没有正文。")
+        st.warning("已加载的文本中，本条只有标题，没有正文。")
     else:
-        st.caption("本条为章节标题,正文见下级条款。")
+        st.caption("本条为章节标题，正文见下级条款。")

@@ -8,23 +8,23 @@ from pages._resources import current_documents, knowledge_base, services
 from scoring.sla.queries import latest_month
 
 FIRST_STEPS = (
-    ("pages/assistant.py", "问一个问题", ":material/forum:", "例如“能不能把内审交给外包公司?”,回答引用条款原文。"),
-    ("pages/scope.py", "做一次范围自检", ":material/fact_check:", "列出拟外包的职能,逐项判断能否外包,并自评外包治理。"),
-    ("pages/sla.py", "导入话单,查看服务水平", ":material/monitoring:", "导入外包商的话单或报表,对照合同目标看达标与扣款。"),
+    ("pages/assistant.py", "问一个问题", ":material/forum:", "例如“能不能把内审交给外包公司？”，回答引用条款原文。"),
+    ("pages/scope.py", "做一次范围自检", ":material/fact_check:", "列出拟外包的职能，逐项判断能否外包，并自评外包治理。"),
+    ("pages/sla.py", "导入话单，查看服务水平", ":material/monitoring:", "导入外包商的话单或报表，对照合同目标看达标与扣款。"),
 )
 PAGES = (
-    ("pages/assistant.py", "智能问答", "用中文或英文提问,依据已加载的文档回答并注明出处。"),
+    ("pages/assistant.py", "智能问答", "用中文或英文提问，依据已加载的文档回答并注明出处。"),
     ("pages/browse.py", "条款浏览", "按文档查看条款目录与原文。"),
-    ("pages/library.py", "文档管理", "加载、预览、替换与移除文档,重建索引。"),
-    ("pages/scope.py", "范围自检", "判断职能能否外包;依据第 5 章自评外包治理;导出报告。"),
-    ("pages/elements.py", "外包要素", "选择外包的要素,查看责任划分、要求、风险与服务目录草稿。"),
-    ("pages/sla.py", "SLA看板", "外包商服务水平对照合同目标:达标、扣款、趋势与人力测算。"),
+    ("pages/library.py", "文档管理", "加载、预览、替换与移除文档，重建索引。"),
+    ("pages/scope.py", "范围自检", "判断职能能否外包；依据第 5 章自评外包治理；导出报告。"),
+    ("pages/elements.py", "外包要素", "选择外包的要素，查看责任划分、要求、风险与服务目录草稿。"),
+    ("pages/sla.py", "SLA看板", "外包商服务水平对照合同目标：达标、扣款、趋势与人力测算。"),
 )
 
 st.title("客服中心外包管理助手")
-st.markdown("依据 GB/T 32314-2015《商业银行客户服务中心服务外包管理规范》与行内加载的制度,"
-            "回答外包管理问题并引用条款原文、判断职能能否外包、规划外包要素与服务目录,"
-            "并按合同目标查看外包商的服务水平。所有计算都在本机完成,不向外部发送任何数据。")
+st.markdown("依据 GB/T 32314-2015《商业银行客户服务中心服务外包管理规范》与行内加载的制度，"
+            "回答外包管理问题并引用条款原文、判断职能能否外包、规划外包要素与服务目录，"
+            "并按合同目标查看外包商的服务水平。所有计算都在本机完成，不向外部发送任何数据。")
 
 st.subheader("从这里开始")
 for column, (page, label, icon, hint) in zip(st.columns(len(FIRST_STEPS)), FIRST_STEPS):
@@ -39,7 +39,7 @@ st.subheader("现在的状态")
 columns = st.columns(3)
 columns[0].metric("已加载文档", len(documents))
 columns[1].metric("条款总数", sum(len(document.clauses) for document in documents),
-                  help="按条款编号切分后的条目数(含章节标题)")
+                  help="按条款编号切分后的条目数（含章节标题）")
 try:
     latest = latest_month(services().sla_store)
 except UserError as error:
@@ -49,16 +49,16 @@ else:
 if latest:
     month, vendors, sample = latest
     columns[2].metric("最近的 SLA 数据", month.strftime("%Y-%m"),
-                      f"{vendors} 家外包商" + ("(示例数据)" if sample else ""), delta_color="off")
+                      f"{vendors} 家外包商" + ("（示例数据）" if sample else ""), delta_color="off")
 else:
     columns[2].metric("最近的 SLA 数据", "尚未导入", help=sla_problem or "在「SLA看板」导入话单或报表")
 if index is None:
-    st.warning("知识库索引尚未建立:请运行 `python -m ingest build`(`make run` 会自动完成)。")
+    st.warning("知识库索引尚未建立：请运行 `python -m ingest build`（`make run` 会自动完成）。")
 
 for document in documents:
     with st.container(border=True):
         st.markdown(f"**{plain(document.info.short_name)}** {plain(document.info.title)}")
-        st.caption(f"{len(document.clauses)} 条 · 来源:{plain(document.info.source or document.info.file)}")
+        st.caption(f"{len(document.clauses)} 条 · 来源：{plain(document.info.source or document.info.file)}")
         if document.gaps:
             with st.expander(f"这份文本的缺漏({len(document.gaps)} 处)"):
                 for note in document.gaps:
@@ -74,4 +74,4 @@ with st.expander("技术信息"):
                    f"检索片段 {index.manifest['chunks']} · 建立于 {index.manifest['built_at']}")
     if base.calibration.notice:
         st.caption(plain(base.calibration.notice))
-    st.markdown("条款标记:" + ";".join(f"{label}" for label in FLAG_LABELS.values()))
+    st.markdown("条款标记：" + ";".join(f"{label}" for label in FLAG_LABELS.values()))

@@ -9,14 +9,14 @@ from ingest.errors import IngestError
 from pages._resources import admin_password, current_documents, knowledge_base
 
 st.title("文档管理")
-st.caption("加载官方全文、配套标准、监管办法或行内制度。先预览解析结果,确认后再加入;"
-           "每次变更都会重建索引,失败时文档与索引保持原样。")
+st.caption("加载官方全文、配套标准、监管办法或行内制度。先预览解析结果，确认后再加入；"
+           "每次变更都会重建索引，失败时文档与索引保持原样。")
 
 base = knowledge_base()
 library = base.library
 password = admin_password(base.settings)
 if password:
-    given = st.text_input("管理密码(加载、替换、删除文档需要)", type="password", key="library_password")
+    given = st.text_input("管理密码（加载、替换、删除文档需要）", type="password", key="library_password")
     can_change = password.matches(given)
     if given and not can_change:
         st.error("管理密码不正确。")
@@ -45,8 +45,8 @@ def apply(change, success: str) -> None:
         st.error(plain(str(error)))
         return
     bar.empty()
-    st.session_state["library_notice"] = (f"{success}索引已重建:{result.chunks} 个片段,"
-                                          f"新计算向量 {result.embedded} 个,用时 {result.seconds:.1f} 秒。")
+    st.session_state["library_notice"] = (f"{success}索引已重建：{result.chunks} 个片段，"
+                                          f"新计算向量 {result.embedded} 个，用时 {result.seconds:.1f} 秒。")
     st.session_state.pop("library_upload", None)
     st.rerun()
 
@@ -54,7 +54,7 @@ def apply(change, success: str) -> None:
 def rebuild_section() -> None:
     st.subheader("索引")
     if st.button("重建索引", key="library_rebuild", disabled=not can_change,
-                 help="从已加载的文档重新建立索引;文档库或索引的文件损坏时,也由此恢复"):
+                 help="从已加载的文档重新建立索引；文档库或索引的文件损坏时，也由此恢复"):
         apply(None, "")
 
 
@@ -73,7 +73,7 @@ except UserError as error:  # a damaged library or index: say so, and offer the 
     st.stop()
 st.subheader("文档")
 st.dataframe(pd.DataFrame([{
-    "简称(引用时显示)": entry.info.short_name, "标题": entry.info.title,
+    "简称（引用时显示）": entry.info.short_name, "标题": entry.info.title,
     "条款数": len(parsed[entry.info.doc_id].clauses) if entry.info.doc_id in parsed else None,
     "标记": flags_text(parsed[entry.info.doc_id].flag_counts) if entry.info.doc_id in parsed else "",
     "当前版本": entry.current or "已移除", "加载时间": entry.version(entry.current).loaded_at
@@ -84,7 +84,7 @@ st.dataframe(pd.DataFrame([{
 for entry in entries:
     with st.expander(f"{plain(entry.info.short_name)} · 版本与操作"):
         for version in entry.versions:
-            mark = "(当前)" if version.version == entry.current else ""
+            mark = "（当前）" if version.version == entry.current else ""
             st.markdown(f"- {version.version}{mark} {plain(version.file)} {version.loaded_at} "
                         f"`{version.content_hash[:12]}`")
         key = entry.info.doc_id
@@ -116,7 +116,7 @@ if upload is not None:
     columns[0].metric("条款数", len(preview.clauses))
     columns[1].metric("有标记的条款", sum(1 for c in preview.clauses if c.flags))
     columns[2].metric("去除的网页/页眉页脚行", len(preview.removed))
-    st.caption(f"编号体例:{STYLE_LABELS[preview.style]}")
+    st.caption(f"编号体例：{STYLE_LABELS[preview.style]}")
     for note in preview.gaps:
         st.markdown(f"- {plain(note)}")
     st.dataframe(pd.DataFrame([{"条款": "\u3000" * (c.level - 1) + c.clause, "标题": c.title,
@@ -126,7 +126,7 @@ if upload is not None:
     active = {e.info.doc_id: e.info.short_name for e in entries if not e.removed}
     mode = st.radio("加入方式", ["新文档", "已有文档的新版本"], horizontal=True, key="library_mode")
     if mode == "新文档":
-        short_name = st.text_input("简称(引用时显示)", value=upload.name.rsplit(".", 1)[0],
+        short_name = st.text_input("简称（引用时显示）", value=upload.name.rsplit(".", 1)[0],
                                    key="library_short_name")
         title = st.text_input("标题", key="library_title")
 

@@ -24,8 +24,8 @@ from scoring.scope.report import (
 from scoring.standard import CitationError
 
 st.title("范围自检")
-st.caption("依据 GB/T 32314-2015 第1条、第3条、第4.1条与第5章:检查拟外包的职能是否落在不得外包的范围内,"
-           "自评外包治理,并导出可存档的报告。判定只是辅助,结论须经行内审定。")
+st.caption("依据 GB/T 32314-2015 第1条、第3条、第4.1条与第5章：检查拟外包的职能是否落在不得外包的范围内，"
+           "自评外包治理，并导出可存档的报告。判定只是辅助，结论须经行内审定。")
 
 try:
     checker = ui.scope_checker()
@@ -43,9 +43,9 @@ functions_tab, assessment_tab, export_tab = st.tabs(["职能判定", "治理自�
 with functions_tab:
     picked = st.multiselect("从职能目录中选择", [entry.name for entry in checker.functions],
                             key="scope_catalogue", placeholder="选择一项或多项职能")
-    typed = st.text_area("或逐行输入职能描述(每行一项)", key="scope_text", height=140,
-                         placeholder="例如:\n外呼营销\n对外包项目开展内部审计")
-    upload = st.file_uploader("或上传职能清单(CSV 或 Excel,第一行列名为「职能」)",
+    typed = st.text_area("或逐行输入职能描述（每行一项）", key="scope_text", height=140,
+                         placeholder="例如：\n外呼营销\n对外包项目开展内部审计")
+    upload = st.file_uploader("或上传职能清单（CSV 或 Excel，第一行列名为「职能」）",
                               max_upload_size=knowledge_base().settings.max_upload_mb,
                               type=["csv", "xlsx"], key="scope_upload")
     keep("scope_catalogue", "scope_text")
@@ -61,7 +61,7 @@ with functions_tab:
         for column, (verdict, count) in zip(st.columns(len(counts)), counts.items()):
             column.metric(f":{ui.BADGE_COLORS[verdict]}[{VERDICT_LABELS[verdict]}]", count)
         if counts["prohibited"]:
-            st.error(f"有 {counts['prohibited']} 项职能不得外包:"
+            st.error(f"有 {counts['prohibited']} 项职能不得外包："
                      + "、".join(plain(item.function) for item in verdicts
                                 if item.verdict == "prohibited"))
         st.table(ui.styled_verdicts(verdicts), hide_index=True)  # reasons shown whole
@@ -71,12 +71,12 @@ with functions_tab:
                               format_func=lambda i: f"{verdicts[i].function}({verdicts[i].label})")
         ui.verdict_detail(verdicts[chosen])
     else:
-        st.info("选择、输入或上传职能后,点击「开始判定」。")
+        st.info("选择、输入或上传职能后，点击「开始判定」。")
 
 with assessment_tab:
     saved = ui.RECORDS.saved()
     ui.RECORDS.show(saved)
-    st.text_input("自评名称", key="assessment_title", placeholder="例如:2025年客服中心外包自评")
+    st.text_input("自评名称", key="assessment_title", placeholder="例如：2025年客服中心外包自评")
     ui.checklist_widgets()
 
     items = ui.checklist()
@@ -89,24 +89,24 @@ with assessment_tab:
             st.session_state["assessment_id"] = store.save(
                 st.session_state.get("assessment_title", ""), answers, functions,
                 st.session_state.get("assessment_id"))
-            st.success("自评已保存" + ("。" if result.complete else ",尚未完成,之后可以打开继续填写。"))
+            st.success("自评已保存" + ("。" if result.complete else "，尚未完成，之后可以打开继续填写。"))
         except UserError as error:
             st.error(plain(str(error)))
     if not result.complete:
         numbers = [str(item.number) for item in result.unanswered]
         pending = "、".join(numbers[:8]) + ("等" if len(numbers) > 8 else "")
         st.warning(f"尚有 {len(result.unanswered)} 项未作答(第 {pending} 项):"
-                   "可以先保存草稿,之后打开继续;得分只计已作答的项目。")
+                   "可以先保存草稿，之后打开继续；得分只计已作答的项目。")
 
     st.subheader("得分")
-    rule = "符合计满分、部分符合计一半、不符合计零分,按权重加总;不适用与未作答的项目不计入分母"
+    rule = "符合计满分、部分符合计一半、不符合计零分，按权重加总；不适用与未作答的项目不计入分母"
     answered = f"{len(items) - len(result.unanswered)}/{len(items)}"
     if result.complete:
         st.metric("总体得分", "—" if result.score is None else f"{result.score:g}", help=rule)
     else:  # a score of a few answers is no headline
         st.metric("已作答", answered, help="全部作答后显示总体得分")
         if result.score is not None:
-            st.caption(f"目前得分 {result.score:g}(只计已作答的 {answered} 项,尚不是总体得分)。{rule}。")
+            st.caption(f"目前得分 {result.score:g}(只计已作答的 {answered} 项，尚不是总体得分)。{rule}。")
     if result.score is not None:
         st.altair_chart(section_chart(result), width="stretch")
     st.dataframe(section_table(result), hide_index=True, key="assessment_sections", placeholder="",
@@ -146,13 +146,13 @@ with export_tab:
         title=st.session_state.get("assessment_title") or "客服中心外包范围自检报告",
         made_on=date.today(), standard=f"{standard.short_name} {standard.document.info.title}",
         verdicts=verdicts, result=result if answers else None, coverage=standard.document.gaps)
-    st.markdown(f"报告包含:职能判定 {len(verdicts)} 项;治理自评 {len(answers)}/{len(items)} 项;"
-                f"差距 {len(result.gaps)} 项;日期 {report.made_on:%Y-%m-%d}。")
+    st.markdown(f"报告包含：职能判定 {len(verdicts)} 项；治理自评 {len(answers)}/{len(items)} 项；"
+                f"差距 {len(result.gaps)} 项；日期 {report.made_on:%Y-%m-%d}。")
     st.download_button("下载 Excel 报告", to_excel(report), report.file_name("xlsx"),
                        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
                        key="export_excel", on_click="ignore")
     st.download_button("下载 Markdown 报告", to_markdown(report), report.file_name("md"),
                        mime="text/markdown", key="export_markdown", on_click="ignore")
     if standard.document.gaps:
-        st.caption("所依据文本的缺漏(相应条款未列入判定与自评):" + " ".join(
+        st.caption("所依据文本的缺漏（相应条款未列入判定与自评）:" + " ".join(
             plain(note) for note in standard.document.gaps))

@@ -45,10 +45,10 @@ def show_outcome() -> None:
     stored, text, rejected, download = st.session_state["sla_outcome"]
     (st.success if stored else st.error)(plain(text))
     if rejected is not None and len(rejected):
-        st.caption(f"有错误的行(前 {len(rejected)} 行),每行一条说明:")
+        st.caption(f"有错误的行(前 {len(rejected)} 行)，每行一条说明：")
         st.dataframe(rejected, hide_index=True)
     if download:
-        st.download_button("下载有错误的行(CSV,含错误说明)", download, "rejected_rows.csv",
+        st.download_button("下载有错误的行（CSV，含错误说明）", download, "rejected_rows.csv",
                            "text/csv", key="sla_rejected_download")
 
 
@@ -59,8 +59,8 @@ def kpi_config() -> dict:
 
 
 st.title("SLA看板")
-st.caption(f"外包商的服务水平对照合同目标:达标、扣款、趋势与人力测算。每个数字旁注明其定义;"
-           f"服务水平门限 N = {N} 秒(部署时可调整)。")
+st.caption(f"外包商的服务水平对照合同目标：达标、扣款、趋势与人力测算。每个数字旁注明其定义；"
+           f"服务水平门限 N = {N} 秒（部署时可调整）。")
 store = services().sla_store
 try:
     store.ensure_sample(sample.generate)
@@ -70,21 +70,21 @@ except SlaInputError as error:
 
 if store.shows_sample():
     with st.container(border=True):
-        st.warning("**示例数据**:当前显示的是自动生成的示例话单(3 家虚构外包商、90 天,其中一家逐月下滑),"
-                   "不是真实数据。导入真实话单或报表后,示例数据自动清除。", icon="⚠️")
+        st.warning("**示例数据**:当前显示的是自动生成的示例话单（3 家虚构外包商、90 天，其中一家逐月下滑）,"
+                   "不是真实数据。导入真实话单或报表后，示例数据自动清除。", icon="⚠️")
         if st.button("清除示例数据", key="sla_clear_sample"):
             store.clear_sample()
             st.rerun()
 
 with st.expander("导入话单或外包商报表", expanded=not store.counts()["imports"]):
-    st.caption("话单:每通请求人工的呼叫一行(call_id、vendor、queue、arrived_at、answered_at、ended_at、"
-               "talk_s、hold_s、acw_s,可选 resolved_first_contact、csat、qa_score、complaint),"
-               "中英文列名均可。报表:外包商、期间(月或日)、指标、数值(长表),或每个指标一列(宽表)。"
-               "默认有任何错误行则整份不导入;重复导入同一记录不会重复计数。")
+    st.caption("话单：每通请求人工的呼叫一行(call_id、vendor、queue、arrived_at、answered_at、ended_at、"
+               "talk_s、hold_s、acw_s，可选 resolved_first_contact、csat、qa_score、complaint),"
+               "中英文列名均可。报表：外包商、期间（月或日）、指标、数值（长表），或每个指标一列（宽表）。"
+               "默认有任何错误行则整份不导入；重复导入同一记录不会重复计数。")
     upload = st.file_uploader("CSV(UTF-8 / GBK)、Excel(.xlsx)或 Parquet 文件",
                               max_upload_size=services().settings.sla_max_upload_mb,
                               type=["csv", "txt", "xlsx", "parquet"], key="sla_upload")
-    partial = st.checkbox("只导入有效行(有错误的行不导入,可下载查看)", key="sla_partial")
+    partial = st.checkbox("只导入有效行（有错误的行不导入，可下载查看）", key="sla_partial")
     if st.button("导入", key="sla_import", type="primary", disabled=upload is None):
         import_upload(store, upload, partial)
         st.rerun()
@@ -92,7 +92,7 @@ with st.expander("导入话单或外包商报表", expanded=not store.counts()["
 
 data = board_data(store, str(store.path), store.version(), N)
 if data.empty:
-    st.info("还没有数据:请在上方导入话单或外包商报表。")
+    st.info("还没有数据：请在上方导入话单或外包商报表。")
     st.stop()
 
 tabs = st.tabs(["达标与扣款", "指标趋势", "等待与时段", "合同目标", "人力测算"])
@@ -118,7 +118,7 @@ with tabs[1]:
     st.altair_chart(charts.trend(board.trend_frame(kpis, data.contracts, key), key, N, grain),
                     width="stretch")
     if (kpis["source"] == queries.REPORTS_SOURCE).any():
-        st.caption("来源为“报表”的数字取自外包商报送,服务水平按其报送口径,未必是 N 秒定义。")
+        st.caption("来源为“报表”的数字取自外包商报送，服务水平按其报送口径，未必是 N 秒定义。")
     st.dataframe(board.kpi_table(kpis, N, grain), column_config=kpi_config(), hide_index=True)
 
 with tabs[2]:
@@ -126,7 +126,7 @@ with tabs[2]:
                                format_func=lambda m: "全部月份" if m is None else m.strftime("%Y-%m"))
     curve, profile = waits(store, str(store.path), store.version(), scope_month)
     if curve.empty:
-        st.info("等待分布与时段分布需要话单数据(报表没有逐通记录)。")
+        st.info("等待分布与时段分布需要话单数据（报表没有逐通记录）。")
     else:
         level = next((t.target for t in data.contracts[DEFAULT].active()
                       if t.indicator == "service_level"), None)
@@ -135,17 +135,17 @@ with tabs[2]:
 
 with tabs[3]:
     scope = st.selectbox("适用范围", [DEFAULT, *data.vendors], key="sla_scope",
-                         format_func=lambda s: "默认(未单独设置的外包商)" if s == DEFAULT else s)
+                         format_func=lambda s: "默认（未单独设置的外包商）" if s == DEFAULT else s)
     contract = targets.contract_for(data.contracts, scope)
     suffix = "default" if scope == DEFAULT else scope
-    st.caption("目标值按显示单位填写(比率填百分数,如 80 表示 80%)。权重决定达成得分;未达标扣款按月服务费"
-               "百分比计,合计不超过扣款上限。"
-               + ("" if scope in data.contracts else "该外包商尚未单独设置,以下为默认目标。"))
+    st.caption("目标值按显示单位填写（比率填百分数，如 80 表示 80%）。权重决定达成得分；未达标扣款按月服务费"
+               "百分比计，合计不超过扣款上限。"
+               + ("" if scope in data.contracts else "该外包商尚未单独设置，以下为默认目标。"))
     edited = st.data_editor(
         targets.editor_frame(contract, N), key=f"sla_targets_{suffix}", disabled=["指标", "单位"],
         hide_index=True, placeholder="",
         column_config={"方向": st.column_config.SelectboxColumn(options=["≥", "≤"])})
-    cap = st.number_input("每月扣款上限(月服务费 %)", 0.0, 100.0, float(contract.cap_pct),
+    cap = st.number_input("每月扣款上限（月服务费 %）", 0.0, 100.0, float(contract.cap_pct),
                           format="%.1f", key=f"sla_cap_{suffix}")
     left, right = st.columns(2)
     if left.button("保存目标", key="sla_save_targets", type="primary"):
@@ -161,13 +161,13 @@ with tabs[3]:
             st.session_state.pop(widget, None)
         st.rerun()
     if not targets.unchanged(edited, cap, contract, scope):
-        st.info("有未保存的修改:点“保存目标”后生效。")
+        st.info("有未保存的修改：点“保存目标”后生效。")
     elif st.session_state.get("sla_targets_saved") == scope:
-        st.success("目标已保存,达成得分与扣款已按新目标重新计算。")
+        st.success("目标已保存，达成得分与扣款已按新目标重新计算。")
 
 with tabs[4]:
-    st.caption("Erlang C:话务量 = 每时段呼入量 × AHT ÷ 时段长度;取同时满足服务水平目标与最高占用率的"
-               "最少座席;排班座席 = 在线座席 ÷ (1 − 缩减率),向上取整。")
+    st.caption("Erlang C:话务量 = 每时段呼入量 × AHT ÷ 时段长度；取同时满足服务水平目标与最高占用率的"
+               "最少座席；排班座席 = 在线座席 ÷ （1 − 缩减率），向上取整。")
     cells = [*st.columns(4), *st.columns(3)]
     request = StaffingInput(**{
         field: cell.number_input(title, low, high, float(N if default is None else default),
@@ -183,5 +183,5 @@ with tabs[4]:
         for column, (title, value, note) in zip(st.columns(6), board.staffing_cells(staffing)):
             column.metric(title, value, help=note)
     if len(data.peaks):
-        st.caption("参考:各外包商数据中最繁忙的半小时(按日平均)与 AHT,可填入上方测算。")
+        st.caption("参考：各外包商数据中最繁忙的半小时（按日平均）与 AHT，可填入上方测算。")
         st.dataframe(board.peaks_table(data.peaks), hide_index=True)

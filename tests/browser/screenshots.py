@@ -28,10 +28,10 @@ def shoot_browse(page: Page, out_dir: Path) -> None:
 
 def shoot_assistant(page: Page, out_dir: Path) -> None:
     page.get_by_test_id("stSidebarNav").get_by_role("link", name="智能问答").click()
-    page.get_by_test_id("stChatInputTextArea").fill("能不能把内审交给外包公司?")
+    page.get_by_test_id("stChatInputTextArea").fill("能不能把内审交给外包公司？")
     page.get_by_test_id("stChatInputTextArea").press("Enter")
     wait_for_rerun(page)
-    page.get_by_text("出处:GB/T 32314-2015 第5.1.2条 范围管理").first.click()
+    page.get_by_text("出处：GB/T 32314-2015 第5.1.2条 范围管理").first.click()
     expect(page.get_by_test_id("stExpanderDetails").first).to_contain_text("根据监管部门要求")
     page.wait_for_timeout(500)  # the expander's opening animation
     save_full_page(page, out_dir / "assistant.png")
@@ -46,7 +46,7 @@ def shoot_library(page: Page, out_dir: Path) -> None:
 
 def shoot_scope(page: Page, out_dir: Path) -> None:
     page.get_by_test_id("stSidebarNav").get_by_role("link", name="范围自检").click()
-    page.get_by_label("或逐行输入职能描述(每行一项)").fill(
+    page.get_by_label("或逐行输入职能描述（每行一项）").fill(
         "人工热线接听\n外呼营销\n对外包项目开展内部审计\n客户身份核验\n坐席排班")
     page.get_by_role("button", name="开始判定").click()
     wait_for_rerun(page)

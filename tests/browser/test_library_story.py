@@ -7,7 +7,7 @@ from tests.browser.server import running_app, wait_for_rerun
 from tests.docgen import write_docx
 
 POLICY = """某银行客服外包管理细则
-第一条 为规范客服外包管理,制定本细则。
+第一条 为规范客服外包管理，制定本细则。
 第二条 外包坐席每年应接受不少于40学时的合规培训。
 第三条 本细则自发布之日起施行。"""
 
@@ -24,7 +24,7 @@ def test_admin_uploads_a_docx_and_the_assistant_cites_it(browser: Browser, built
         expect(page.get_by_role("heading", name="文档管理")).to_be_visible()
 
         page.get_by_test_id("stFileUploaderDropzoneInput").set_input_files(str(document))
-        expect(page.get_by_text("编号体例:法规体例")).to_be_visible()
+        expect(page.get_by_text("编号体例：法规体例")).to_be_visible()
         expect(page.get_by_test_id("stMetric").filter(has_text="条款数")).to_contain_text("3")
 
         page.get_by_role("button", name="加入知识库").click()
@@ -34,5 +34,5 @@ def test_admin_uploads_a_docx_and_the_assistant_cites_it(browser: Browser, built
         page.get_by_test_id("stChatInputTextArea").fill("外包坐席每年合规培训要多少学时?")
         page.get_by_test_id("stChatInputTextArea").press("Enter")
         wait_for_rerun(page)
-        expect(page.get_by_text("出处:外包细则 第二条").first).to_be_visible()
+        expect(page.get_by_text("出处：外包细则 第二条").first).to_be_visible()
         page.close()

@@ -14,13 +14,13 @@ def test_manager_checks_functions_and_downloads_the_report(page: Page, app_url: 
     page.get_by_test_id("stSidebarNav").get_by_role("link", name="范围自检").click()
     expect(page.get_by_role("heading", name="范围自检")).to_be_visible()
 
-    page.get_by_label("或逐行输入职能描述(每行一项)").fill(
+    page.get_by_label("或逐行输入职能描述（每行一项）").fill(
         "人工热线接听\n外呼营销\n对外包项目开展内部审计")
     page.get_by_role("button", name="开始判定").click()
     wait_for_rerun(page)
 
     flagged = page.get_by_test_id("stAlert").filter(has_text="项职能不得外包")
-    expect(flagged).to_contain_text("有 1 项职能不得外包:对外包项目开展内部审计")
+    expect(flagged).to_contain_text("有 1 项职能不得外包：对外包项目开展内部审计")
     expect(page.get_by_test_id("stMetric").filter(has_text="不得外包")).to_contain_text("1")
     table = page.get_by_role("tabpanel", name="职能判定").get_by_test_id("stTable")
     expect(table).to_contain_text("对外包项目开展内部审计")

@@ -72,7 +72,7 @@ def test_manager_uploads_calls_sees_charts_and_tightens_a_target(page: Page, sla
     expect(page.get_by_text("有未保存的修改")).to_be_visible()  # the edit reached the server
     wait_for_rerun(page)
     page.get_by_role("button", name="保存目标").click()
-    expect(page.get_by_text("目标已保存,达成得分与扣款已按新目标重新计算。")).to_be_visible()
+    expect(page.get_by_text("目标已保存，达成得分与扣款已按新目标重新计算。")).to_be_visible()
 
     page.get_by_role("tab", name="达标与扣款").click()
     wait_for_rerun(page)

@@ -11,9 +11,9 @@ from playwright.sync_api import Browser, expect
 from scoring.services import create_services
 from tests.browser.server import running_app
 
-QUESTIONS = ["外包场地有什么要求?", "能不能把内审交给外包公司?", "什么是服务目录?",
+QUESTIONS = ["外包场地有什么要求？", "能不能把内审交给外包公司？", "什么是服务目录?",
              "外包管理的组织架构怎么设置?", "Who signs the SLA?", "外包需要哪些制度?",
-             "5.1.2条说了什么", "外包坐席人员有什么要求?", "外包项目怎么立项?", "明天北京天气怎么样?"]
+             "5.1.2条说了什么", "外包坐席人员有什么要求？", "外包项目怎么立项?", "明天北京天气怎么样?"]
 
 
 def test_twenty_sessions_get_the_answers_one_session_gets(built_services):

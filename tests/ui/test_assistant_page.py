@@ -25,9 +25,9 @@ def test_empty_chat_offers_example_questions_that_can_be_asked(app_test):
 
 
 def test_question_is_answered_with_a_cited_clause(app_test):
-    at = ask(assistant(app_test), "能不能把内审交给外包公司?")
+    at = ask(assistant(app_test), "能不能把内审交给外包公司？")
     assert not at.exception
-    assert sources(at)[0].startswith("出处:GB/T 32314-2015 第5.1.2条 范围管理")
+    assert sources(at)[0].startswith("出处：GB/T 32314-2015 第5.1.2条 范围管理")
     assert any("不可以" in markdown.value for markdown in at.markdown)
 
 
@@ -38,13 +38,13 @@ def test_off_topic_question_is_declined(app_test):
 
 
 def test_follow_up_uses_the_conversation(app_test):
-    at = ask(ask(assistant(app_test), "外包坐席人员有什么要求?"), "那场地呢?")
-    assert sources(at)[0].startswith("出处:GB/T 32314-2015 第4.2条")
+    at = ask(ask(assistant(app_test), "外包坐席人员有什么要求？"), "那场地呢?")
+    assert sources(at)[0].startswith("出处：GB/T 32314-2015 第4.2条")
     assert any("第4.3条 运营场所外包" in label for label in sources(at)[1:])
 
 
 def test_html_in_a_question_is_shown_as_text(app_test):
-    question = "<script>alert('x')</script><b>外包场地</b>有什么要求?"
+    question = "<script>alert('x')</script><b>外包场地</b>有什么要求？"
     at = ask(assistant(app_test), question)
     assert question in [text.value for text in at.text]
     assert not any("<script>" in markdown.value and "\\<" not in markdown.value
@@ -57,7 +57,7 @@ def test_too_long_and_empty_questions_get_a_clear_message(app_test):
 
 
 def test_clear_chat(app_test):
-    at = ask(assistant(app_test), "外包场地有什么要求?")
+    at = ask(assistant(app_test), "外包场地有什么要求？")
     assert sources(at)
     at = at.button(key="chat_clear").click().run()
     assert sources(at) == [] and at.button(key="chat_example_0")

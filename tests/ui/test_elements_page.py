@@ -103,7 +103,7 @@ def test_absurd_or_empty_targets_block_saving_and_export(app_test, data_dir):
     assert "第 1 行「人工热线接听」:目标值 500% 不合理,应在 0–100% 之间" in shown
     assert "第 2 行「在线客服」:选了指标「满意率 CSAT(%)」,请填写目标值" in shown
     at = save(at, "草稿二")
-    assert "草稿未保存:服务目录有 2 处问题" in errors(at)
+    assert "草稿未保存：服务目录有 2 处问题" in errors(at)
     assert saved(data_dir) == before
     assert all(button.proto.disabled for button in at.get("download_button"))
 
@@ -135,7 +135,7 @@ def test_a_draft_saves_and_reopens_with_its_edits(app_test, data_dir):
 
 def test_an_item_the_scope_check_prohibits_is_flagged(app_test):
     at = choose(elements_page(app_test), "人员", others="外包业务内部审计")
-    assert "有 1 项不得外包:外包业务内部审计" in errors(at)
+    assert "有 1 项不得外包：外包业务内部审计" in errors(at)
     shown = table(at, "资源", "范围自检")
     assert shown[shown["资源"] == "外包业务内部审计"]["范围自检"].tolist() == ["不得外包"]
     scope = table(at, "项目", "判定")
@@ -169,11 +169,11 @@ def test_the_open_draft_is_deleted_after_confirmation_and_the_page_keeps_its_cho
         next(i for i, label in enumerate(options) if label.startswith("仅人员(")))
     at = at.button(key="elements_draft_open").click().run()
     at = at.button(key="elements_draft_delete").click().run()
-    assert any(w.value == "确定删除草稿「仅人员」?删除后无法恢复。" for w in at.warning)
+    assert any(w.value == "确定删除草稿「仅人员」？删除后无法恢复。" for w in at.warning)
     at = at.button(key="elements_draft_delete_yes").click().run()
     assert not at.exception
     assert at.success[0].value == ("已删除草稿「仅人员」。"
-                                   "页面上的内容仍保留,再次保存将另存为一份新的草稿。")
+                                   "页面上的内容仍保留，再次保存将另存为一份新的草稿。")
     assert {row[0] for row in saved(data_dir)} == {"人员与系统"}
     assert [label.split("(")[0] for label in at.selectbox(key="elements_draft_pick").options] \
         == ["人员与系统"]
@@ -189,7 +189,7 @@ def test_a_prohibited_item_blocks_saving_and_export_until_removed_or_a_reason_is
     buttons = {button.proto.label: button.proto.disabled for button in at.get("download_button")}
     assert all(buttons.values())  # no export while the item stays without a reason
     at = save(at, "含审计")
-    assert "有 1 项不得外包的项目既未删除,也未写明保留理由" in errors(at)
+    assert "有 1 项不得外包的项目既未删除，也未写明保留理由" in errors(at)
     assert saved(data_dir) == []
 
     at.text_input(key="elements_override_外包业务内部审计").input("经外包风险管理委员会审批保留")

@@ -21,8 +21,8 @@ def test_home_counts_the_loaded_document_and_its_clauses(app_test):
     assert not at.warning
 
 
-def test_home_says_what_the_app_does_and_links_every_page(app_test):
-    at = app_test()
+def test_home_says_what_the_app_does_and_links_every_page(app_test, fresh_built_data_dir):
+    at = app_test(fresh_built_data_dir)  # no SLA data yet (other tests may load the sample)
     assert "依据 GB/T 32314-2015" in at.markdown[0].value
     links = [link.proto.page for link in at.get("page_link")]
     assert links[:3] == ["assistant", "scope", "sla"]  # the first steps
@@ -81,6 +81,6 @@ def test_an_unexpected_error_shows_an_error_id_and_no_traceback(app_test, monkey
     at = app_test()
     assert not at.exception
     message = at.error[0].value
-    assert message.startswith("出错了,操作没有完成(错误编号 ") and "secret" not in message
+    assert message.startswith("出错了，操作没有完成(错误编号 ") and "secret" not in message
     error_id = message.split("错误编号 ")[1][:8]
     assert any(error_id in record.getMessage() and record.exc_info for record in caplog.records)

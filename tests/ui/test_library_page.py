@@ -5,7 +5,7 @@ from streamlit.testing.v1 import AppTest
 
 DATA = Path(__file__).resolve().parents[1] / "data"
 POLICY = """某银行客服外包管理细则
-第一条 为规范客服外包管理,制定本细则。
+第一条 为规范客服外包管理，制定本细则。
 第二条 外包坐席每年应接受不少于40学时的合规培训。
 第三条 本细则自发布之日起施行。
 """.encode()
@@ -32,11 +32,11 @@ def test_preview_then_add_then_the_assistant_cites_it(app_test, fresh_built_data
     at.text_input(key="library_short_name").input("外包细则").run()
     at = at.button(key="library_add").click().run()
     assert any("已加入「细则.txt」" in text and "索引已重建" in text for text in notices(at))
-    assert "外包细则" in at.dataframe[0].value["简称(引用时显示)"].tolist()
+    assert "外包细则" in at.dataframe[0].value["简称（引用时显示）"].tolist()
 
     at = at.switch_page("pages/assistant.py").run()
     at = at.chat_input(key="chat_input").set_value("外包坐席合规培训要多少学时?").run()
-    assert at.expander[0].label.startswith("出处:外包细则 第二条")
+    assert at.expander[0].label.startswith("出处：外包细则 第二条")
 
 
 def test_bad_and_duplicate_uploads_get_clear_messages(app_test, fresh_built_data_dir):
@@ -68,5 +68,5 @@ def test_remove_a_document(app_test, fresh_built_data_dir):
     at = at.button(key="library_add").click().run()
     at = at.button(key="library_remove_外包细则").click().run()
     assert any("已移除「外包细则」" in text for text in notices(at))
-    assert at.dataframe[0].value.set_index("简称(引用时显示)").loc[
+    assert at.dataframe[0].value.set_index("简称（引用时显示）").loc[
         "外包细则", "当前版本"] == "已移除"

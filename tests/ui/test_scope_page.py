@@ -71,7 +71,7 @@ def test_typed_functions_get_colour_coded_verdicts_and_counts(app_test):
     assert verdicts(at) == {"外呼营销": "可外包但需满足条件", "对外包项目开展内部审计": "不得外包",
                             "今天天气": "无法判断,需人工判断", "人工热线接听": "可外包"}
     assert metrics(at)[":red[不得外包]"] == "1" and metrics(at)[":green[可外包]"] == "1"
-    assert at.error[0].value == "有 1 项职能不得外包:对外包项目开展内部审计"
+    assert at.error[0].value == "有 1 项职能不得外包：对外包项目开展内部审计"
     shown = table(at, "职能", "依据条款")
     audit = shown[shown["职能"] == "对外包项目开展内部审计"].iloc[0]
     assert "GB/T 32314-2015 第5.1.2条 范围管理:「涉及战略管理、风险管理、内部审计" in audit["依据条款"]
@@ -131,7 +131,7 @@ def test_a_half_filled_assessment_saves_as_a_draft_and_reopens(app_test, data_di
     assert "尚有 22 项未作答" in at.warning[0].value
     assert "(第 3、4、5、6、7、8、9、10等 项)" in at.warning[0].value  # not all 22 numbers
     at = save(at)
-    assert "自评已保存,尚未完成" in at.success[0].value
+    assert "自评已保存，尚未完成" in at.success[0].value
     assert saved_titles(data_dir) == ["一季度自评"]
     assert table(at, "建议措施")["检查项"].str.contains("合规性审查").all()
 
@@ -205,7 +205,7 @@ def test_a_saved_assessment_is_deleted_only_after_confirmation(app_test, data_di
 
     at = pick_saved(at, "上次").run()
     at = at.button(key="assessment_delete").click().run()
-    assert any(w.value == "确定删除自评「上次」?删除后无法恢复。" for w in at.warning)
+    assert any(w.value == "确定删除自评「上次」？删除后无法恢复。" for w in at.warning)
     at = at.button(key="assessment_delete_no").click().run()  # 取消: nothing happens
     assert saved_titles(data_dir) == ["上次", "本次"]
     assert not any("确定删除" in w.value for w in at.warning)

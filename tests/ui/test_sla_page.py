@@ -97,7 +97,7 @@ def test_clearing_the_sample_leaves_an_empty_board(sla_page):
     at.button(key="sla_clear_sample").click().run()
 
     assert not at.exception and not at.warning
-    assert at.info[0].value == "还没有数据:请在上方导入话单或外包商报表。"
+    assert at.info[0].value == "还没有数据：请在上方导入话单或外包商报表。"
     assert not at.tabs
     at.switch_page("pages/sla.py").run()  # a new visit does not bring the sample back
     assert not at.warning and at.info
@@ -165,7 +165,7 @@ def test_editing_a_target_changes_the_attainment(sla_page):
     manager = Manager(sla_page()).edit_target(row=0, value=95.0)  # service level 80 % → 95 %
 
     assert not manager.at.exception
-    assert manager.texts("success") == "目标已保存,达成得分与扣款已按新目标重新计算。"
+    assert manager.texts("success") == "目标已保存，达成得分与扣款已按新目标重新计算。"
     assert manager.scores()["华信客服"] == "75.0 分"  # its 92 % misses 95 %: weight 25 lost
     summary = manager.at.tabs[0].dataframe[0].value.set_index("外包商")
     assert summary.loc["华信客服", "扣款(月服务费%)"] == 2.0
