@@ -2,6 +2,7 @@
 localhost; loaded for the whole suite by tests/conftest.py, as stories live in several folders."""
 from __future__ import annotations
 
+import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -38,7 +39,10 @@ def browser() -> Iterator[Browser]:
 @pytest.fixture(scope="session")
 def app_url(browser: Browser, built_data_dir: Path,
             tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    with running_app(built_data_dir, tmp_path_factory.mktemp("server") / "streamlit.log") as url:
+    """The app served on its own copy of the built data (the stories import, save and delete)."""
+    data_dir = tmp_path_factory.mktemp("server-data") / "data"
+    shutil.copytree(built_data_dir, data_dir)
+    with running_app(data_dir, tmp_path_factory.mktemp("server") / "streamlit.log") as url:
         yield url
 
 

@@ -1,4 +1,5 @@
-"""One full-page screenshot per page for the README (home.png, assistant.png, browse.png, …).
+"""One full-page screenshot per page for the README (home.png, assistant.png, browse.png, …),
+at 1440×900 in OUT_DIR and at 1024×768 in OUT_DIR/1024x768.
 
     python tests/browser/screenshots.py OUT_DIR
 """
@@ -76,6 +77,7 @@ def shoot_sla(page: Page, out_dir: Path) -> None:
 
 SHOTS = [shoot_home, shoot_assistant, shoot_browse, shoot_library, shoot_scope, shoot_elements,
          shoot_sla]
+SIZES = {"": (1440, 900), "1024x768": (1024, 768)}
 
 
 def main(out_dir: Path) -> None:
@@ -85,12 +87,16 @@ def main(out_dir: Path) -> None:
         build_index(Path(tmp) / "data")
         with running_app(Path(tmp) / "data", Path(tmp) / "streamlit.log") as url:
             browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-            page = browser.new_page(viewport={"width": 1280, "height": 900}, locale="zh-CN")
-            page.goto(url)
-            for shoot in SHOTS:
-                shoot(page, out_dir)
+            for folder, (width, height) in SIZES.items():
+                (out_dir / folder).mkdir(parents=True, exist_ok=True)
+                page = browser.new_page(viewport={"width": width, "height": height},
+                                        locale="zh-CN")
+                page.goto(url)
+                for shoot in SHOTS:
+                    shoot(page, out_dir / folder)
+                page.close()
             browser.close()
-    print(f"saved {len(SHOTS)} screenshots in {out_dir}")
+    print(f"saved {len(SHOTS)} screenshots per size in {out_dir}")
 
 
 if __name__ == "__main__":
