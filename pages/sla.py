@@ -5,8 +5,8 @@ import streamlit as st
 from errors import UserError
 from escaping import plain
 from pages._resources import services, text_table
-from scoring.sla import board, charts, queries, sample, targets
-from scoring.sla.erlang import StaffingInput, required_agents
+from scoring.sla import board, charts, intervals, queries, sample, targets
+from scoring.sla.erlang import StaffingInput, required_agents, required_agents_abandoning
 from scoring.sla.errors import SlaInputError
 from scoring.sla.indicators import COUNT_KEYS, KPI_KEYS, label
 from scoring.sla.store import SlaStore
@@ -26,6 +26,14 @@ def board_data(_store: SlaStore, path: str, version: str, threshold: float) -> b
 def waits(_store: SlaStore, path: str, version: str, month) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Wait curve and hourly profile for one month (None: all months)."""
     return queries.wait_curve(_store, month), queries.hourly_profile(_store, month)
+
+
+@st.cache_data(show_spinner="正在计算时段指标…", max_entries=16)
+def half_hours(_store: SlaStore, path: str, version: str, scope: intervals.Scope, threshold: float,
+               rule: intervals.StaffingRule) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Weekly pattern and shortfalls of one vendor, month and queue."""
+    return (intervals.weekly_pattern(_store, scope, threshold, rule),
+            intervals.shortfalls(_store, scope, threshold, rule.target_level))
 
 
 def import_upload(store: SlaStore, upload, partial: bool) -> None:
@@ -88,14 +96,14 @@ with st.expander("导入话单或外包商报表", expanded=not store.counts()["
     if st.button("导入", key="sla_import", type="primary", disabled=upload is None):
         import_upload(store, upload, partial)
         st.rerun()
-    show_outcome()
+show_outcome()  # outside the section, which folds once something is imported
 
 data = board_data(store, str(store.path), store.version(), N)
 if data.empty:
     st.info("还没有数据：请在上方导入话单或外包商报表。")
     st.stop()
 
-tabs = st.tabs(["达标与扣款", "指标趋势", "等待与时段", "合同目标", "人力测算"])
+tabs = st.tabs(["达标与扣款", "指标趋势", "等待与时段", "半小时分析", "合同目标", "人力测算"])
 with tabs[0]:
     month = st.selectbox("月份", board.month_options(data), key="sla_month",
                          format_func=lambda m: m.strftime("%Y-%m"))
@@ -115,8 +123,8 @@ with tabs[1]:
     grain = st.radio("粒度", ["month", "day"], format_func={"month": "按月", "day": "按日"}.get,
                      horizontal=True, key="sla_grain")
     kpis = data.monthly if grain == "month" else data.daily
-    st.altair_chart(charts.trend(board.trend_frame(kpis, data.contracts, key), key, N, grain),
-                    width="stretch")
+    st.altair_chart(charts.trend(board.trend_frame(kpis, data.contracts, key), key, N, grain,
+                                 data.vendors), width="stretch")
     if (kpis["source"] == queries.REPORTS_SOURCE).any():
         st.caption("来源为“报表”的数字取自外包商报送，服务水平按其报送口径，未必是 N 秒定义。")
     st.dataframe(board.kpi_table(kpis, N, grain), column_config=kpi_config(), hide_index=True)
@@ -130,10 +138,63 @@ with tabs[2]:
     else:
         level = next((t.target for t in data.contracts[DEFAULT].active()
                       if t.indicator == "service_level"), None)
-        st.altair_chart(charts.wait_distribution(curve, N, level), width="stretch")
+        st.altair_chart(charts.wait_distribution(curve, N, level, data.vendors), width="stretch")
         st.altair_chart(charts.hourly_profile(profile))
 
 with tabs[3]:
+    if not data.call_vendors:
+        st.info("半小时分析需要话单数据（报表没有逐通记录）。")
+    else:
+        left, middle, right = st.columns(3)
+        interval_vendor = left.selectbox("外包商", data.call_vendors, key="sla_interval_vendor")
+        queue = middle.selectbox("队列", [None, *intervals.queues(store, interval_vendor)],
+                                 key="sla_interval_queue",
+                                 format_func=lambda q: "全部队列" if q is None else (q or "（未填队列）"))
+        interval_month = right.selectbox("月份", list(reversed(data.months)), key="sla_interval_month",
+                                      format_func=lambda m: m.strftime("%Y-%m"))
+        interval_scope = intervals.Scope(interval_vendor, interval_month, queue)
+        target = data.service_level_target(interval_vendor)
+        estimate = intervals.patience_estimate(store, interval_scope)
+        patience = st.number_input(
+            "来电者平均耐心（秒）", 0.0, 3600.0, float(round(estimate or 0)), step=10.0, format="%.0f",
+            key=f"sla_patience_{interval_vendor}_{interval_month}_{queue}",
+            help="Erlang A 用它估计等待中挂断的来电。默认值由话单估计：全部来电者的等待时间之和 ÷ 放弃量；"
+                 "可按经验修改，填 0 表示不计挂断（只用 Erlang C）。")
+        rule = intervals.StaffingRule(target_level=target, answer_s=N, patience_s=patience or None)
+        st.caption(f"合同目标：{target:.0%} 的呼叫在 {N:g} 秒内接通。"
+                   + (f"话单估计的平均耐心为 {estimate:.0f} 秒。" if estimate else "该范围内没有放弃的呼叫。")
+                   + "所需座席按每个半小时的日均呼入与 AHT 测算（最高占用率 85%）。")
+        pattern, shortfall = half_hours(store, str(store.path), store.version(), interval_scope, N, rule)
+        st.altair_chart(charts.interval_heatmap(pattern, "service_level", N, target), width="stretch")
+        st.altair_chart(charts.interval_heatmap(pattern, "offered", N), width="stretch")
+        weekday = st.radio("星期", intervals.WEEKDAYS, horizontal=True, key="sla_interval_weekday")
+        st.altair_chart(charts.staffing_by_slot(pattern, weekday), width="stretch")
+        st.subheader(f"未达标的半小时（{len(shortfall)} 个）")
+        worst = intervals.worst_interval(shortfall, rule)
+        if worst is None:
+            st.success("该范围内每个半小时都达到了服务水平目标。")
+        else:
+            st.caption("按“距目标差”排序：要达到目标还需在门限内多接通的呼叫数。最差的一个：")
+            when = f"{worst['day']:%Y-%m-%d}（{intervals.WEEKDAYS[worst['day'].weekday()]}）" \
+                   f"{intervals.slot_label(worst['slot'])}"
+            cells = st.columns([2, 1, 1, 1, 1])
+            cells[0].metric("最差时段", when)
+            cells[1].metric("呼入人工量", f"{worst['offered']} 通")
+            cells[2].metric("服务水平", f"{worst['service_level']:.1%}")
+            cells[3].metric("所需座席 Erlang C", worst["erlang_c"].agents)
+            cells[4].metric("所需座席 Erlang A", "—" if worst["erlang_a"] is None
+                            else worst["erlang_a"].agents,
+                            help="计入等待中挂断的来电者；耐心未知时不计算")
+            table = intervals.shortfall_table(shortfall, N)
+            st.dataframe(table, hide_index=True, column_config={
+                f"{N:g}秒服务水平": st.column_config.NumberColumn(format="percent"),
+                "人工接通率": st.column_config.NumberColumn(format="percent")})
+            st.download_button("下载未达标时段（Excel，月度考核佐证）",
+                               intervals.shortfall_workbook(table, interval_scope, target, N),
+                               f"未达标时段_{interval_vendor}_{interval_month:%Y-%m}.xlsx",
+                               key="sla_shortfall_download")
+
+with tabs[4]:
     scope = st.selectbox("适用范围", [DEFAULT, *data.vendors], key="sla_scope",
                          format_func=lambda s: "默认（未单独设置的外包商）" if s == DEFAULT else s)
     contract = targets.contract_for(data.contracts, scope)
@@ -165,23 +226,26 @@ with tabs[3]:
     elif st.session_state.get("sla_targets_saved") == scope:
         st.success("目标已保存，达成得分与扣款已按新目标重新计算。")
 
-with tabs[4]:
-    st.caption("Erlang C:话务量 = 每时段呼入量 × AHT ÷ 时段长度；取同时满足服务水平目标与最高占用率的"
-               "最少座席；排班座席 = 在线座席 ÷ （1 − 缩减率），向上取整。")
-    cells = [*st.columns(4), *st.columns(3)]
-    request = StaffingInput(**{
+with tabs[5]:
+    st.caption("话务量 = 每时段呼入量 × AHT ÷ 时段长度；取同时满足服务水平目标与最高占用率的最少座席；"
+               "排班座席 = 在线座席 ÷ （1 − 缩减率），向上取整。Erlang C 假设来电者一直等待，"
+               "Erlang A 计入等待中挂断的来电者（按平均耐心）。")
+    cells = [*st.columns(4), *st.columns(4)]
+    inputs = {
         field: cell.number_input(title, low, high, float(N if default is None else default),
                                  format=number_format,
                                  key=f"sla_erlang_{field}") * factor
         for cell, (field, title, low, high, default, factor, number_format)
-        in zip(cells, board.ERLANG_INPUTS)})
+        in zip(cells, board.ERLANG_INPUTS)}
+    request = StaffingInput(**{**inputs, "patience_s": inputs["patience_s"] or None})
     try:
-        staffing = required_agents(request)
+        erlang_c = required_agents(request)
+        erlang_a = required_agents_abandoning(request) if request.patience_s else None
     except SlaInputError as error:
         st.error(plain(str(error)))
     else:
-        for column, (title, value, note) in zip(st.columns(6), board.staffing_cells(staffing)):
-            column.metric(title, value, help=note)
+        st.table(text_table(board.staffing_table(erlang_c, erlang_a)), hide_index=True)
     if len(data.peaks):
-        st.caption("参考：各外包商数据中最繁忙的半小时（按日平均）与 AHT，可填入上方测算。")
+        st.caption("参考：各外包商数据中最繁忙的半小时（按日平均）与 AHT，可填入上方测算；"
+                   "逐个半小时的测算见“半小时分析”。")
         st.dataframe(board.peaks_table(data.peaks), hide_index=True)

@@ -36,7 +36,8 @@ class Services:
         self.settings = settings
         self.knowledge = KnowledgeBase(settings)
         self.sla_store = SlaStore(Path(settings.data_dir) / DATABASE_FILE,
-                                  settings.sla_max_upload_mb * 1024 * 1024)
+                                  settings.sla_max_upload_mb * 1024 * 1024,
+                                  settings.sla_threshold_s)
         self.drafts = DraftStore(settings.data_dir)
         self._built: dict[str, tuple[str, Any]] = {}
         self._building = threading.Lock()

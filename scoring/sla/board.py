@@ -30,6 +30,17 @@ class Board:
     peaks: pd.DataFrame
 
     @property
+    def call_vendors(self) -> list[str]:
+        """Vendors with call records (the half-hour view needs calls; reports have none)."""
+        rows = self.monthly[self.monthly["source"] == queries.CALLS_SOURCE]
+        return sorted(rows["vendor"].unique())
+
+    def service_level_target(self, vendor: str) -> float:
+        """The vendor's contract target for the service level (80% when it has none)."""
+        return next((target.target for target in contract_for(self.contracts, vendor).active()
+                     if target.indicator == "service_level"), 0.80)
+
+    @property
     def vendors(self) -> list[str]:
         """Vendors with data, sorted."""
         return sorted(self.monthly["vendor"].unique()) if len(self.monthly) else []
@@ -94,7 +105,8 @@ def detail_table(details: pd.DataFrame, threshold_s: float) -> pd.DataFrame:
         rows.append({"指标": label(row.indicator, threshold_s), "实际值": indicator.format(value),
                      "合同目标": f"{DIRECTIONS[row.direction]} {indicator.format(row.target)}",
                      "结果": VERDICTS[row.met], "权重": row.weight,
-                     "未达标扣款(月服务费%)": row.deduction_pct,
+                     "未达标时扣款(月服务费%)": row.deduction_pct,
+                     "本月扣款(月服务费%)": row.deduction_pct if row.met is False else 0.0,
                      "定义": indicator.describe(threshold_s)})
     return pd.DataFrame(rows)
 
@@ -115,16 +127,26 @@ def score_cells(rows: pd.DataFrame) -> list[tuple[str, str, str | None, str]]:
     return cells
 
 
-def staffing_cells(staffing: Staffing) -> list[tuple[str, str, str]]:
-    """(label, value, definition) of an Erlang C result."""
-    return [
-        ("在线座席", str(staffing.agents), "同时满足服务水平目标与最高占用率的最少座席数"),
-        ("服务水平", f"{staffing.service_level:.2%}", "目标秒数内接通的呼叫占比(Erlang C)"),
-        ("平均应答速度 ASA", f"{staffing.asa_s:.2f} 秒", "全部呼叫的平均等待秒数(Erlang C)"),
-        ("需排队概率", f"{staffing.wait_probability:.2%}", "呼叫需要排队等待的概率(Erlang C)"),
-        ("占用率", f"{staffing.occupancy:.2%}", "话务量 ÷ 在线座席;80–85% 健康,超过 90% 难以持续"),
-        ("排班座席", str(staffing.rostered), "在线座席 ÷ (1 − 缩减率),向上取整"),
-    ]
+STAFFING_ROWS = (  # (label, Staffing field, format, definition)
+    ("所需在线座席", "agents", "{:d}", "同时满足服务水平目标与最高占用率的最少座席数"),
+    ("服务水平", "service_level", "{:.2%}", "目标秒数内接通的呼叫占全部来电的比例"),
+    ("平均等待", "asa_s", "{:.2f} 秒", "全部来电者的平均等待秒数(Erlang A 含挂断者等到挂断的时间)"),
+    ("需排队概率", "wait_probability", "{:.2%}", "来电需要排队等待的概率"),
+    ("放弃率", "abandon_probability", "{:.2%}", "等待中挂断的来电比例(Erlang C 假设无人挂断)"),
+    ("占用率", "occupancy", "{:.2%}", "座席忙于通话与话后处理的时间比例;80–85% 健康,超过 90% 难以持续"),
+    ("排班座席", "rostered", "{:d}", "在线座席 ÷ (1 − 缩减率),向上取整"),
+)
+
+
+def staffing_table(erlang_c: Staffing, erlang_a: Staffing | None) -> pd.DataFrame:
+    """Erlang C beside Erlang A (when the callers' patience is known), one row per figure."""
+    rows = []
+    for title, field, text, definition in STAFFING_ROWS:
+        row = {"指标": title, "Erlang C": text.format(getattr(erlang_c, field))}
+        if erlang_a is not None:
+            row["Erlang A"] = text.format(getattr(erlang_a, field))
+        rows.append({**row, "说明": definition})
+    return pd.DataFrame(rows)
 
 
 def peaks_table(peaks: pd.DataFrame) -> pd.DataFrame:
@@ -135,7 +157,7 @@ def peaks_table(peaks: pd.DataFrame) -> pd.DataFrame:
         "平均呼入(通/半小时)": peaks["calls"].round(1), "AHT(秒)": peaks["aht_s"].round(1)})
 
 
-# Erlang C what-if inputs: (StaffingInput field, label, min, max, default, factor to the field,
+# Erlang C and A what-if inputs: (StaffingInput field, label, min, max, default, factor to the field,
 # display format); a default of None means the service-level threshold setting.
 ERLANG_INPUTS = (
     ("calls", "每时段呼入量(通)", 0.0, 1e6, 100.0, 1, "%.0f"),
@@ -145,4 +167,5 @@ ERLANG_INPUTS = (
     ("target_answer_s", "目标接通秒数", 1.0, 600.0, None, 1, "%.0f"),
     ("max_occupancy", "最高占用率(%)", 1.0, 100.0, 85.0, 0.01, "%.1f"),
     ("shrinkage", "缩减率(%)", 0.0, 95.0, 30.0, 0.01, "%.1f"),
+    ("patience_s", "来电者平均耐心(秒,0 = 不计挂断)", 0.0, 3600.0, 120.0, 1, "%.0f"),
 )

@@ -108,3 +108,25 @@ RATE_KEYS = tuple(indicator.key for indicator in INDICATORS if indicator.unit ==
 def label(key: str, threshold_s: float) -> str:
     """An indicator's Chinese label with the threshold filled in."""
     return INDICATORS_BY_KEY[key].label.format(n=_number(threshold_s))
+
+
+def _ratio(numerator: str, denominator: str) -> str:
+    return f"sum({numerator}) / nullif(sum({denominator}), 0)"
+
+
+# Every indicator over the rollups (scoring/sla/rollups.py), equal to its SQL over the calls.
+ROLLUP_SQL = {
+    "offered": "CAST(sum(offered) AS BIGINT)",
+    "answered": "CAST(sum(answered) AS BIGINT)",
+    "abandoned": "CAST(sum(offered) - sum(answered) AS BIGINT)",
+    "service_level": _ratio("within", "offered"),
+    "answer_rate": _ratio("answered", "offered"),
+    "abandon_rate": "(sum(offered) - sum(answered)) / nullif(sum(offered), 0)",
+    "asa_s": _ratio("wait_answered_s", "answered"),
+    "aht_s": _ratio("handle_s", "handled"),
+    "fcr_rate": _ratio("fcr_sum", "fcr_n"),
+    "csat_rate": _ratio("csat_good", "csat_n"),
+    "qa_avg": _ratio("qa_sum", "qa_n"),
+    "complaint_rate": "CASE WHEN sum(complaint_n) = 0 OR sum(answered) = 0 THEN NULL "
+                      "ELSE sum(complaints) / sum(answered) END",
+}

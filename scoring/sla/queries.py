@@ -1,28 +1,37 @@
-"""What the board reads from the store: KPIs from calls and reports, waits, hourly profile, peaks."""
+"""What the board reads from the store: KPIs from the call rollups and from reports, waits,
+hourly profile, peaks. Nothing here scans the calls (see scoring/sla/rollups.py)."""
 from __future__ import annotations
 
 import datetime as dt
 
 import pandas as pd
 
-from scoring.sla.indicators import COUNT_KEYS, INDICATORS, KPI_KEYS
-from scoring.sla.kpis import kpi_sql
+from scoring.sla import rollups
+from scoring.sla.indicators import COUNT_KEYS, INDICATORS, KPI_KEYS, ROLLUP_SQL
 from scoring.sla.sources import literal
 from scoring.sla.store import SlaStore
 
 CALLS_SOURCE, REPORTS_SOURCE = "话单", "报表"
-WAIT = "(epoch_ms(coalesce(answered_at, ended_at)) - epoch_ms(arrived_at)) / 1000.0"
+PERIODS = {"day": "day", "month": "CAST(date_trunc('month', day) AS DATE)"}
 
 
 def _month_filter(month: dt.date | None) -> str:
     if month is None:
         return "true"
-    return f"date_trunc('month', arrived_at) = DATE {literal(month.isoformat())}"
+    return f"date_trunc('month', day) = DATE {literal(month.isoformat())}"
+
+
+def slot_kpis(store: SlaStore, threshold_s: float, keys: str, where: str = "true") -> pd.DataFrame:
+    """Every indicator from the rollups, grouped by `keys` (SQL expressions with aliases)."""
+    kept = store.ensure_rollups(threshold_s)
+    measures = ", ".join(f"{ROLLUP_SQL[key]} AS {key}" for key in KPI_KEYS)
+    return store.query(f"SELECT {keys}, {measures} FROM {rollups.slots(threshold_s, kept, where)} "
+                       "GROUP BY ALL ORDER BY ALL")
 
 
 def call_kpis(store: SlaStore, grain: str, threshold_s: float) -> pd.DataFrame:
     """KPIs of the stored call records per vendor and day or month."""
-    frame = store.query(kpi_sql("SELECT * FROM calls", f"vendor,{grain}", threshold_s))
+    frame = slot_kpis(store, threshold_s, f"vendor, {PERIODS[grain]} AS period")
     frame["source"] = CALLS_SOURCE
     return frame
 
@@ -85,14 +94,14 @@ def board_kpis(store: SlaStore, grain: str, threshold_s: float) -> pd.DataFrame:
     return frame.sort_values(["vendor", "period"], ignore_index=True)
 
 
-def wait_curve(store: SlaStore, month: dt.date | None = None, max_s: int = 120) -> pd.DataFrame:
+def wait_curve(store: SlaStore, month: dt.date | None = None,
+               max_s: int = rollups.HISTOGRAM_MAX_S) -> pd.DataFrame:
     """Share of offered calls answered within s seconds, for s = 0 … max_s, per vendor."""
     return store.query(f"""
-        WITH scope AS (SELECT * FROM calls WHERE {_month_filter(month)}),
-        offered AS (SELECT vendor, count(*) AS n FROM scope GROUP BY vendor),
-        waits AS (SELECT vendor, least(CAST(ceil({WAIT}) AS BIGINT), {max_s + 1}) AS second,
-                         count(*) AS answered
-                  FROM scope WHERE answered_at IS NOT NULL GROUP BY ALL),
+        WITH offered AS (SELECT vendor, sum(offered) AS n FROM call_slots
+                         WHERE {_month_filter(month)} GROUP BY vendor),
+        waits AS (SELECT vendor, second, sum(answered) AS answered FROM call_wait_seconds
+                  WHERE {_month_filter(month)} GROUP BY ALL),
         grid AS (SELECT vendor, n, CAST(range AS BIGINT) AS second FROM offered, range(0, {max_s + 1}))
         SELECT g.vendor, g.second,
                sum(coalesce(w.answered, 0)) OVER (PARTITION BY g.vendor ORDER BY g.second) / g.n
@@ -104,25 +113,20 @@ def wait_curve(store: SlaStore, month: dt.date | None = None, max_s: int = 120) 
 def hourly_profile(store: SlaStore, month: dt.date | None = None) -> pd.DataFrame:
     """Mean offered and answered calls per hour of day, per vendor."""
     return store.query(f"""
-        WITH scope AS (SELECT * FROM calls WHERE {_month_filter(month)}),
-        days AS (SELECT vendor, count(DISTINCT CAST(arrived_at AS DATE)) AS days
-                 FROM scope GROUP BY vendor)
-        SELECT s.vendor, hour(arrived_at) AS hour, count(*) / any_value(d.days) AS offered,
-               count(answered_at) / any_value(d.days) AS answered
+        WITH scope AS (SELECT * FROM call_slots WHERE {_month_filter(month)}),
+        days AS (SELECT vendor, count(DISTINCT day) AS days FROM scope GROUP BY vendor)
+        SELECT s.vendor, slot // 2 AS hour, sum(offered) / any_value(d.days) AS offered,
+               sum(answered) / any_value(d.days) AS answered
         FROM scope s JOIN days d USING (vendor) GROUP BY ALL ORDER BY ALL""")
 
 
 def peak_intervals(store: SlaStore) -> pd.DataFrame:
     """Per vendor: mean calls in its busiest half hour of the day, and its AHT (Erlang inputs)."""
     return store.query("""
-        WITH slots AS (SELECT vendor, CAST(arrived_at AS DATE) AS day,
-                              hour(arrived_at) * 2 + minute(arrived_at) // 30 AS slot,
-                              count(*) AS calls
-                       FROM calls GROUP BY ALL),
+        WITH slots AS (SELECT vendor, day, slot, sum(offered) AS calls FROM call_slots GROUP BY ALL),
         means AS (SELECT vendor, slot, avg(calls) AS calls FROM slots GROUP BY ALL),
-        aht AS (SELECT vendor, avg(talk_s + coalesce(hold_s, 0) + coalesce(acw_s, 0))
-                                   FILTER (WHERE answered_at IS NOT NULL) AS aht_s
-                FROM calls GROUP BY vendor)
+        aht AS (SELECT vendor, sum(handle_s) / nullif(sum(handled), 0) AS aht_s
+                FROM call_slots GROUP BY vendor)
         SELECT m.vendor, arg_max(m.slot, m.calls) AS slot, max(m.calls) AS calls,
                any_value(a.aht_s) AS aht_s
         FROM means m JOIN aht a USING (vendor) GROUP BY m.vendor ORDER BY m.vendor""")
@@ -130,8 +134,8 @@ def peak_intervals(store: SlaStore) -> pd.DataFrame:
 
 def months(store: SlaStore) -> list[dt.date]:
     """Months with call records, oldest first."""
-    frame = store.query("SELECT DISTINCT CAST(date_trunc('month', arrived_at) AS DATE) AS month "
-                        "FROM calls ORDER BY month")
+    frame = store.query("SELECT DISTINCT CAST(date_trunc('month', day) AS DATE) AS month "
+                        "FROM call_slots ORDER BY month")
     return [pd.Timestamp(month).date() for month in frame["month"]]
 
 
@@ -139,8 +143,8 @@ def latest_month(store: SlaStore) -> tuple[dt.date, int, bool] | None:
     """The newest month with call records or reports, how many vendors it has, and whether it
     is the sample data; None when nothing is stored."""
     row = store.query(
-        "WITH months AS (SELECT vendor, CAST(date_trunc('month', arrived_at) AS DATE) AS month "
-        "FROM calls UNION ALL SELECT vendor, CAST(date_trunc('month', period) AS DATE) FROM reports)"
+        "WITH months AS (SELECT DISTINCT vendor, CAST(date_trunc('month', day) AS DATE) AS month "
+        "FROM call_slots UNION ALL SELECT vendor, CAST(date_trunc('month', period) AS DATE) FROM reports)"
         " SELECT max(month) AS month, (SELECT count(DISTINCT vendor) FROM months m "
         "WHERE m.month = (SELECT max(month) FROM months)) AS vendors, "
         "(SELECT count(*) > 0 FROM imports WHERE sample) AS sample FROM months")

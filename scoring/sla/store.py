@@ -16,6 +16,7 @@ import duckdb
 import pandas as pd
 
 from scoring.exports import csv_bytes
+from scoring.sla import rollups
 from scoring.sla.calls import CALLS
 from scoring.sla.errors import SlaInputError
 from scoring.sla.reports import REPORTS
@@ -45,7 +46,7 @@ CREATE TABLE IF NOT EXISTS targets (
     enabled BOOLEAN NOT NULL, PRIMARY KEY (scope, indicator));
 CREATE TABLE IF NOT EXISTS contract_caps (scope VARCHAR PRIMARY KEY, cap_pct DOUBLE NOT NULL);
 CREATE TABLE IF NOT EXISTS meta (key VARCHAR PRIMARY KEY, value VARCHAR NOT NULL);
-"""
+""" + rollups.SCHEMA
 KINDS = {"calls": CALLS, "report_long": REPORTS, "report_wide": REPORTS}
 MATCH = {"calls": ("vendor", "call_id"), "reports": ("vendor", "period_kind", "period", "indicator")}
 
@@ -124,9 +125,11 @@ class SlaStore:
     IDLE_CLOSE_S = 2.0
     LOCK_WAIT_S = 30.0
 
-    def __init__(self, path: Path, max_upload_bytes: int | None = None):
+    def __init__(self, path: Path, max_upload_bytes: int | None = None,
+                 threshold_s: float = 20.0):
         self.path = Path(path)
         self.max_upload_bytes = max_upload_bytes
+        self.threshold_s = threshold_s  # the service-level threshold rolled up at every import
         self._connection: duckdb.DuckDBPyConnection | None = None
         self._users = 0
         self._idle_timer: threading.Timer | None = None
@@ -276,6 +279,8 @@ class SlaStore:
             f"WHERE NOT EXISTS (SELECT 1 FROM {table} AS kept WHERE {match})").fetchall()[0][0]
         result.rows_added = added
         result.rows_existing = checked.valid - added
+        if table == "calls":
+            self._roll_up(cursor, import_id)
         self._record_import(cursor, import_id, result, digest, sample=False)
 
     def _record_import(self, cursor: duckdb.DuckDBPyConnection, import_id: int,
@@ -303,6 +308,7 @@ class SlaStore:
             cursor.register("sample_frame", frame)
             cursor.execute(f"INSERT INTO calls BY NAME "
                            f"SELECT *, {import_id} AS import_id FROM sample_frame")
+            self._roll_up(cursor, import_id)
             result = ImportResult("示例数据", "calls", len(frame), len(frame), stored=True)
             self._record_import(cursor, import_id, result, "sample", sample=True)
             cursor.execute("INSERT INTO meta VALUES ('sample', 'loaded')")
@@ -313,13 +319,49 @@ class SlaStore:
         with self.transaction() as cursor:
             self._drop_sample(cursor)
 
+    def _roll_up(self, cursor: duckdb.DuckDBPyConnection, import_id: int) -> None:
+        """Rewrite the rollups of the vendor-days an import added calls to."""
+        cursor.execute("INSERT OR IGNORE INTO rollup_thresholds VALUES (?)", [float(self.threshold_s)])
+        rollups.refresh(cursor, "SELECT vendor, CAST(arrived_at AS DATE) AS day FROM calls "
+                                f"WHERE import_id = {int(import_id)}")
+
     @staticmethod
     def _drop_sample(cursor: duckdb.DuckDBPyConnection) -> None:
         sample = "SELECT import_id FROM imports WHERE sample"
+        cursor.execute(f"CREATE OR REPLACE TEMP TABLE sample_days AS SELECT DISTINCT vendor, "
+                       f"CAST(arrived_at AS DATE) AS day FROM calls WHERE import_id IN ({sample})")
         cursor.execute(f"DELETE FROM calls WHERE import_id IN ({sample})")
+        rollups.refresh(cursor, "SELECT * FROM sample_days")
+        cursor.execute("DROP TABLE sample_days")
         cursor.execute(f"DELETE FROM reports WHERE import_id IN ({sample})")
         cursor.execute("DELETE FROM imports WHERE sample")
         cursor.execute("INSERT OR REPLACE INTO meta VALUES ('sample', 'cleared')")
+
+    # ---- rollups -------------------------------------------------------------------------------
+
+    def ensure_rollups(self, threshold_s: float) -> bool:
+        """Make the rollups current (a store from before them gets them once) and keep the
+        threshold's counts. Returns whether they are kept: False in a read-only store, where the
+        board computes that threshold from the calls."""
+        with self.cursor() as cursor:
+            current = rollups.current(cursor)
+            kept = rollups.has_threshold(cursor, threshold_s)
+        if current and kept:
+            return True
+        if self.read_only:
+            if not current:
+                raise SlaInputError(
+                    f"SLA 数据库 {self.path.name} 来自旧版本，缺少按时段的汇总；数据目录只读，无法补建。"
+                    "请在可写的数据目录中打开一次 SLA看板（会自动补建），再以只读方式使用。")
+            return False
+        with self.transaction() as cursor:
+            if not rollups.current(cursor):
+                cursor.execute("INSERT OR IGNORE INTO rollup_thresholds VALUES (?)",
+                               [float(self.threshold_s)])
+                rollups.refresh(cursor, None)
+            if not rollups.has_threshold(cursor, threshold_s):
+                rollups.add_threshold(cursor, threshold_s)
+        return True
 
     def shows_sample(self) -> bool:
         """True while the sample data is what the board shows."""

@@ -80,7 +80,7 @@ def test_the_page_starts_on_sample_data_with_a_banner(sla_page):
     assert not at.exception
     assert "示例数据" in at.warning[0].value
     assert Manager(at).scores() == {"华信客服": "100.0 分", "联众外包": "100.0 分", "远景呼叫": "20.0 分"}
-    assert len(at.get("vega_lite_chart")) == 5  # ranking, heat map, trend, waits, hours
+    assert len(at.get("vega_lite_chart")) == 8  # ranking, heat map, trend, waits, hours, 3 half-hour
     assert at.selectbox(key="sla_month").value.strftime("%Y-%m") == "2025-03"
 
 
@@ -107,7 +107,8 @@ def test_importing_call_records_replaces_the_sample(sla_page):
     manager = Manager(sla_page()).upload("calls_small.csv")
 
     assert not manager.at.exception
-    assert manager.texts("success") == "已导入「calls_small.csv」(话单):读取 7 行,新增 7 条。"
+    assert shown(manager.at.success[0].value) == "已导入「calls_small.csv」(话单):读取 7 行,新增 7 条。"
+    assert not manager.at.expander[0].success  # shown below the import section, which folds
     assert "示例数据" not in manager.texts("warning")
     months = manager.at.selectbox(key="sla_month").options
     assert months == ["2025-04", "2025-03"]
@@ -124,7 +125,7 @@ def test_a_file_with_bad_rows_is_refused_and_the_board_is_unchanged(sla_page):
     manager = Manager(sla_page()).upload("calls_bad.csv")
 
     assert "有 14 行错误,整份文件未导入" in manager.texts("error")
-    rejected = manager.at.expander[0].dataframe[0].value.set_index("行号")["错误说明"]
+    rejected = manager.at.main.dataframe[0].value.set_index("行号")["错误说明"]
     assert rejected[3].startswith("到达时间(arrived_at)「2025-03-03 25:61:00」无法识别为时间")
     assert "示例数据" in manager.texts("warning")  # still the sample, nothing stored
     assert manager.scores()["远景呼叫"] == "20.0 分"
@@ -189,11 +190,53 @@ def test_switching_indicator_and_granularity(sla_page):
     assert not at.exception
 
 
-def test_staffing_defaults_reproduce_the_domain_check_value(sla_page):
-    at = sla_page()
-    cells = {metric.label: metric.value for metric in at.tabs[4].metric}
+def staffing(at: AppTest) -> dict[str, dict[str, str]]:
+    table = at.tabs[5].table[0].value.map(shown).set_index("指标")
+    return {model: dict(table[model]) for model in ("Erlang C", "Erlang A") if model in table}
 
-    assert cells["在线座席"] == "14" and cells["服务水平"] == "88.84%"
-    assert cells["平均应答速度 ASA"] == "7.84 秒" and cells["排班座席"] == "20"
+
+def test_staffing_defaults_reproduce_the_domain_check_values(sla_page):
+    at = sla_page()
+    figures = staffing(at)
+
+    assert figures["Erlang C"]["所需在线座席"] == "14" and figures["Erlang C"]["服务水平"] == "88.84%"
+    assert figures["Erlang C"]["平均等待"] == "7.84 秒" and figures["Erlang C"]["排班座席"] == "20"
+    assert figures["Erlang A"]["所需在线座席"] == "12"  # patience 120 s: callers hang up
+    assert figures["Erlang A"]["放弃率"] == "6.16%" and figures["Erlang A"]["平均等待"] == "7.39 秒"
+    at.number_input(key="sla_erlang_patience_s").set_value(0.0).run()
+    assert "Erlang A" not in staffing(at)
+    at.number_input(key="sla_erlang_calls").set_value(0.0).run()
+    assert staffing(at)["Erlang C"]["所需在线座席"] == "0"  # no calls, no agents
     at.number_input(key="sla_erlang_calls").set_value(200.0).run()
-    assert int(at.tabs[4].metric[0].value) > 14
+    assert int(staffing(at)["Erlang C"]["所需在线座席"]) > 14
+
+
+def test_the_half_hour_view_finds_the_worst_interval_and_sizes_it_both_ways(sla_page):
+    at = sla_page()
+    at.selectbox(key="sla_interval_vendor").set_value("远景呼叫").run()  # the slipping vendor
+    tab = at.tabs[3]
+
+    assert not at.exception
+    cells = {metric.label: metric.value for metric in tab.metric}
+    assert cells["最差时段"].startswith("2025-03-")
+    assert int(cells["所需座席 Erlang A"]) <= int(cells["所需座席 Erlang C"])
+    shortfalls = tab.dataframe[0].value
+    assert len(shortfalls) > 100 and shortfalls["距目标差(通)"].is_monotonic_decreasing
+    assert (shortfalls["20秒服务水平"] < 0.80).all()
+    assert "话单估计的平均耐心为" in " ".join(caption.value for caption in tab.caption)
+    at.selectbox(key="sla_interval_queue").set_value("信用卡").run()
+    assert not at.exception and len(at.tabs[3].dataframe[0].value) < len(shortfalls)
+
+
+def test_the_shortfalls_can_be_downloaded_as_evidence(sla_page):
+    at = sla_page()
+    labels = [button.proto.label for button in at.tabs[3].get("download_button")]
+    assert labels == ["下载未达标时段（Excel，月度考核佐证）"]
+
+
+def test_met_targets_show_no_deduction(sla_page):
+    at = sla_page()
+    details = at.tabs[0].table[0].value
+    met = details[details["结果"] == "达标"]
+    assert len(met) and (met["本月扣款(月服务费%)"].astype(float) == 0).all()
+    assert (met["未达标时扣款(月服务费%)"].astype(float) > 0).any()
