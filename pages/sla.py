@@ -174,15 +174,16 @@ with tabs[3]:
         if worst is None:
             st.success("该范围内每个半小时都达到了服务水平目标。")
         else:
-            st.caption("按“距目标差”排序：要达到目标还需在门限内多接通的呼叫数。最差的一个：")
+            st.caption("按“距目标差”排序：要达到目标还需在门限内多接通的呼叫数。")
             when = f"{worst['day']:%Y-%m-%d}（{intervals.WEEKDAYS[worst['day'].weekday()]}）" \
                    f"{intervals.slot_label(worst['slot'])}"
-            cells = st.columns([2, 1, 1, 1, 1])
-            cells[0].metric("最差时段", when)
-            cells[1].metric("呼入人工量", f"{worst['offered']} 通")
-            cells[2].metric("服务水平", f"{worst['service_level']:.1%}")
-            cells[3].metric("所需座席 Erlang C", worst["erlang_c"].agents)
-            cells[4].metric("所需座席 Erlang A", "—" if worst["erlang_a"] is None
+            st.markdown(f"**最差时段：{when}**")
+            cells = st.columns(4)
+            cells[0].metric("呼入人工量", f"{worst['offered']} 通")
+            cells[1].metric("服务水平", f"{worst['service_level']:.1%}")
+            cells[2].metric("所需座席 Erlang C", worst["erlang_c"].agents,
+                            help="假设来电者一直等待")
+            cells[3].metric("所需座席 Erlang A", "—" if worst["erlang_a"] is None
                             else worst["erlang_a"].agents,
                             help="计入等待中挂断的来电者；耐心未知时不计算")
             table = intervals.shortfall_table(shortfall, N)

@@ -73,6 +73,13 @@ def shoot_sla(page: Page, out_dir: Path) -> None:
     wait_for_rerun(page)
     page.wait_for_timeout(1500)  # let the vega charts draw
     save_full_page(page, out_dir / "sla.png")
+    page.get_by_role("tab", name="半小时分析").click()
+    panel = page.get_by_role("tabpanel", name="半小时分析")
+    panel.get_by_test_id("stSelectbox").filter(has_text="外包商").click()
+    page.get_by_role("option", name="远景呼叫", exact=True).click()
+    wait_for_rerun(page)
+    page.wait_for_timeout(1500)
+    save_full_page(page, out_dir / "sla_half_hours.png")
 
 
 SHOTS = [shoot_home, shoot_assistant, shoot_browse, shoot_library, shoot_scope, shoot_elements,

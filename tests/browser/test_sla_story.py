@@ -1,10 +1,13 @@
-"""A manager uploads a vendor's call records, sees the charts, tightens a target, sees the score drop."""
+"""A manager uploads a vendor's call records, sees the charts, tightens a target, sees the score
+drop; then finds the worst half-hour of the slipping vendor and sizes it by Erlang C and A."""
+import io
 import subprocess
 import sys
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from openpyxl import load_workbook
 from playwright.sync_api import Browser, Page, expect
 
 from tests.browser.server import PROJECT_ROOT, running_app, wait_for_rerun
@@ -78,3 +81,38 @@ def test_manager_uploads_calls_sees_charts_and_tightens_a_target(page: Page, sla
     wait_for_rerun(page)
     after = score(page, "华信客服")
     assert after < before  # its service level is below 99 %: the weight of that target is lost
+
+
+def test_manager_finds_the_worst_half_hour_and_compares_erlang_c_and_a(page: Page, sla_app_url: str,
+                                                                        tmp_path: Path):
+    page.goto(sla_app_url)
+    page.get_by_test_id("stSidebarNav").get_by_role("link", name="SLA看板").click()
+    expect(page.get_by_role("heading", name="SLA看板")).to_be_visible()
+    page.get_by_role("tab", name="半小时分析").click()
+    panel = page.get_by_role("tabpanel", name="半小时分析")
+    wait_for_rerun(page)
+
+    panel.get_by_test_id("stSelectbox").filter(has_text="外包商").click()
+    page.get_by_role("option", name="联众外包", exact=True).click()  # slipping, sample or file
+    wait_for_rerun(page)
+    heat_maps = panel.get_by_test_id("stVegaLiteChart")
+    expect(heat_maps.first.locator("svg, canvas").first).to_be_visible()
+    expect(heat_maps).to_have_count(3)  # service level, offered calls, agents by model
+
+    expect(panel.get_by_text("最差时段：2025-")).to_be_visible()  # date (weekday) half-hour
+
+    def agents(model: str) -> int:
+        metric = panel.get_by_test_id("stMetric").filter(has_text=f"所需座席 Erlang {model}")
+        return int(metric.get_by_test_id("stMetricValue").inner_text())
+
+    assert 0 < agents("A") <= agents("C")
+
+    with page.expect_download() as download:
+        panel.get_by_role("button", name="下载未达标时段（Excel，月度考核佐证）").click()
+    path = tmp_path / download.value.suggested_filename
+    download.value.save_as(path)
+    sheet = load_workbook(io.BytesIO(path.read_bytes()))["未达标时段"]
+    header = [cell.value for cell in sheet[1]]
+    first = dict(zip(header, sheet[2]))
+    assert first["20秒服务水平"].value < 0.8 and first["20秒服务水平"].number_format == "0.0%"
+    assert path.name.startswith("未达标时段_联众外包_")
