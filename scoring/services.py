@@ -20,7 +20,7 @@ from scoring.scope import CITATIONS_FILE
 from scoring.scope.assessments import AssessmentStore
 from scoring.scope.checker import ScopeChecker
 from scoring.scope.governance import ChecklistItem, load_checklist
-from scoring.sla.store import DATABASE_FILE, SlaStore
+from scoring.sla.store import SlaStore
 from scoring.standard import Standard
 from settings import Settings, load_settings
 
@@ -35,9 +35,7 @@ class Services:
     def __init__(self, settings: Settings):
         self.settings = settings
         self.knowledge = KnowledgeBase(settings)
-        self.sla_store = SlaStore(Path(settings.data_dir) / DATABASE_FILE,
-                                  settings.sla_max_upload_mb * 1024 * 1024,
-                                  settings.sla_threshold_s)
+        self.sla_store = SlaStore.for_settings(settings)
         self.drafts = DraftStore(settings.data_dir)
         self._built: dict[str, tuple[str, Any]] = {}
         self._building = threading.Lock()

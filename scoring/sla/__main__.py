@@ -13,15 +13,16 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from cli import CommandLine, fail
-from scoring.services import create_services
 from scoring.sla.engine import file_kpis
 from scoring.sla.sample import write_sample
+from scoring.sla.store import SlaStore
+from settings import load_settings
 
 
 def kpis(args: argparse.Namespace) -> int:
     threshold = args.threshold
     if threshold is None:
-        threshold = create_services().settings.sla_threshold_s
+        threshold = load_settings().sla_threshold_s
     result = file_kpis(Path(args.file), args.by, threshold, skip_invalid=args.skip_invalid)
     if result.rejected:
         for message in result.messages:
@@ -45,7 +46,8 @@ def sample(args: argparse.Namespace) -> None:
 
 def import_file(args: argparse.Namespace) -> int:
     path = Path(args.file)
-    result = create_services().sla_store.import_file(path, path.name, allow_partial=args.partial)
+    result = SlaStore.for_settings(load_settings()).import_file(path, path.name,
+                                                                allow_partial=args.partial)
     if not result.stored:
         for message in result.messages():
             print(message, file=sys.stderr)

@@ -22,6 +22,7 @@ from scoring.sla.errors import SlaInputError
 from scoring.sla.reports import REPORTS
 from scoring.sla.sources import SCAN_ERRORS, SHAPE_LABELS, open_source
 from scoring.sla.validation import Checked, check
+from settings import Settings
 from storage import is_writable, require_writable
 
 DATABASE_FILE = "sla.duckdb"
@@ -136,6 +137,12 @@ class SlaStore:
         self._lock = threading.Lock()
         self._writing = threading.Lock()
         _open_stores.add(self)
+
+    @classmethod
+    def for_settings(cls, settings: Settings) -> SlaStore:
+        """The store of a data directory, as the settings configure it."""
+        return cls(Path(settings.data_dir) / DATABASE_FILE, settings.sla_max_upload_mb * 1024 * 1024,
+                   settings.sla_threshold_s)
 
     @contextmanager
     def cursor(self) -> Iterator[duckdb.DuckDBPyConnection]:
