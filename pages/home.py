@@ -10,7 +10,7 @@ from scoring.sla.queries import latest_month
 FIRST_STEPS = (
     ("pages/assistant.py", "问一个问题", ":material/forum:", "例如“能不能把内审交给外包公司？”，回答引用条款原文。"),
     ("pages/scope.py", "做一次范围自检", ":material/fact_check:", "列出拟外包的职能，逐项判断能否外包，并自评外包治理。"),
-    ("pages/sla.py", "导入话单，查看服务水平", ":material/monitoring:", "导入外包商的话单或报表，对照合同目标看达标与扣款。"),
+    ("pages/sla.py", "看外包商服务水平", ":material/monitoring:", "导入外包商的话单或报表，对照合同目标看达标、扣款与每个半小时。"),
 )
 PAGES = (
     ("pages/assistant.py", "智能问答", "用中文或英文提问，依据已加载的文档回答并注明出处。"),
