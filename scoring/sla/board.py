@@ -104,9 +104,9 @@ def detail_table(details: pd.DataFrame, threshold_s: float) -> pd.DataFrame:
         value = None if pd.isna(row.value) else float(row.value)
         rows.append({"指标": label(row.indicator, threshold_s), "实际值": indicator.format(value),
                      "合同目标": f"{DIRECTIONS[row.direction]} {indicator.format(row.target)}",
-                     "结果": VERDICTS[row.met], "权重": row.weight,
-                     "未达标时扣款(月服务费%)": row.deduction_pct,
-                     "本月扣款(月服务费%)": row.deduction_pct if row.met is False else 0.0,
+                     "结果": VERDICTS[row.met], "权重": f"{row.weight:g}",
+                     "未达标时扣款(月服务费%)": f"{row.deduction_pct:.1f}",
+                     "本月扣款(月服务费%)": f"{row.deduction_pct:.1f}" if row.met is False else "0",
                      "定义": indicator.describe(threshold_s)})
     return pd.DataFrame(rows)
 

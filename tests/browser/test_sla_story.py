@@ -59,9 +59,12 @@ def test_manager_uploads_calls_sees_charts_and_tightens_a_target(page: Page, sla
     expect(page.get_by_test_id("stMetric").filter(has_text="华信客服")).to_be_visible()
     before = score(page, "华信客服")
 
+    wait_for_rerun(page)
     page.get_by_role("tab", name="合同目标").click()
-    editor = page.get_by_test_id("stDataFrame").filter(has=page.locator("canvas")).last
+    expect(page.get_by_role("tab", name="合同目标")).to_have_attribute("aria-selected", "true")
+    editor = page.get_by_role("tabpanel", name="合同目标").get_by_test_id("stDataFrame").first
     expect(editor).to_be_visible()
+    page.wait_for_timeout(500)  # the grid draws on a canvas after its box is laid out
     editor.scroll_into_view_if_needed()
     box = editor.bounding_box()
     page.mouse.click(box["x"] + 40, box["y"] + 35 + 17)  # first row (20秒服务水平), first column

@@ -236,7 +236,7 @@ def test_the_shortfalls_can_be_downloaded_as_evidence(sla_page):
 
 def test_met_targets_show_no_deduction(sla_page):
     at = sla_page()
-    details = at.tabs[0].table[0].value
+    details = at.tabs[0].table[0].value.map(shown)
     met = details[details["结果"] == "达标"]
     assert len(met) and (met["本月扣款(月服务费%)"].astype(float) == 0).all()
     assert (met["未达标时扣款(月服务费%)"].astype(float) > 0).any()
