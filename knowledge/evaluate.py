@@ -2,7 +2,8 @@
 
     python -m knowledge.evaluate tests/data/golden_qa.jsonl [--json]
 
-问题集每行一个 JSON:{"q": "…", "clauses": ["5.1.2", …]}(范围内问题,最相关的条款在前);
+问题集每行一个 JSON:{"q": "…", "clauses": ["5.1.2", …]}(范围内问题,最相关的条款在前;可加
+"intent": "…",同一意图的几种问法分别计分);
 {"q": "…", "off_topic": true}(与主题无关,应婉拒);{"q": "…", "uncovered": true}(属于本领域,
 但已加载的文档没有回答,应答“未涉及”)。输出首个引用的 recall@1 与 recall@3、MRR、引文精确率、
 范围内作答率、范围外拒答率、未涉及识别率,以及(预热后的)p50/p95 延迟。
@@ -39,6 +40,7 @@ def evaluate(base: KnowledgeBase, rows: list[dict]) -> dict:
     off_topic = [row for row in rows if row.get("off_topic")]
     uncovered = [row for row in rows if row.get("uncovered")]
     hits1 = hits3 = accepted = refused = recognised = quotes = exact = 0
+    intents: dict[str, list[bool]] = {}  # first citation right, per phrasing of each intent
     reciprocal = 0.0
     latencies = []
     misses = []
@@ -63,6 +65,9 @@ def evaluate(base: KnowledgeBase, rows: list[dict]) -> dict:
             [citation.clause for citation in answer.related]
         expected = row["clauses"]
         hits1 += bool(cited) and cited[0] == expected[0]
+        if row.get("intent"):  # an intent holds in a phrasing answered from its clause
+            hit = bool(cited) and cited[0] == expected[0] and answer.covered
+            intents.setdefault(row["intent"], []).append(hit)
         hits3 += any(clause in cited[:3] for clause in expected)
         rank = next((n for n, clause in enumerate(cited, 1) if clause in expected), None)
         reciprocal += 1 / rank if rank else 0.0
@@ -79,8 +84,17 @@ def evaluate(base: KnowledgeBase, rows: list[dict]) -> dict:
         "off_topic_refusal": refused / max(1, len(off_topic)),
         "uncovered_recognition": recognised / len(uncovered) if uncovered else None,
         "latency_p50_ms": _percentile(latencies, 0.5), "latency_p95_ms": _percentile(latencies, 0.95),
+        "intents": {intent: {"phrasings": len(hits), "recall_at_1": sum(hits) / len(hits)}
+                    for intent, hits in intents.items()},
+        "intents_holding_all": _share(intents, lambda hits: all(hits)),
+        "intents_holding_all_but_one": _share(intents, lambda hits: sum(hits) >= len(hits) - 1),
         "misses": misses,
     }
+
+
+def _share(intents: dict[str, list[bool]], holds) -> float | None:
+    """Share of the intents whose phrasings pass the test."""
+    return sum(1 for hits in intents.values() if holds(hits)) / len(intents) if intents else None
 
 
 def run(args: argparse.Namespace) -> None:
@@ -106,6 +120,12 @@ def run(args: argparse.Namespace) -> None:
         mark = "" if floor is None else ("  ✓" if report[key] >= floor else f"  ✗ (下限 {floor})")
         print(f"{label:<12} {report[key]:.3f}{mark}")
     print(f"延迟 p50 {report['latency_p50_ms']:.1f} ms,p95 {report['latency_p95_ms']:.1f} ms")
+    if report["intents"]:
+        print("各意图的 recall@1(每个意图的几种问法):")
+        for intent, figures in report["intents"].items():
+            print(f"  {intent:<10} {figures['recall_at_1']:.2f}({figures['phrasings']} 种问法)")
+        print(f"所有问法都答对的意图 {report['intents_holding_all']:.2f},"
+              f"至多错一种的意图 {report['intents_holding_all_but_one']:.2f}")
 
 
 def main(argv: list[str] | None = None) -> int:
