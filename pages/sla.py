@@ -169,7 +169,7 @@ with tabs[3]:
         st.altair_chart(charts.interval_heatmap(pattern, "offered", N), width="stretch")
         weekday = st.radio("星期", intervals.WEEKDAYS, horizontal=True, key="sla_interval_weekday")
         st.altair_chart(charts.staffing_by_slot(pattern, weekday), width="stretch")
-        st.subheader(f"未达标的半小时（{len(shortfall)} 个）")
+        st.subheader(f"{plain(interval_vendor)}未达标的半小时（{len(shortfall)} 个）")
         worst = intervals.worst_interval(shortfall, rule)
         if worst is None:
             st.success("该范围内每个半小时都达到了服务水平目标。")

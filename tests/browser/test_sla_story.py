@@ -97,6 +97,7 @@ def test_manager_finds_the_worst_half_hour_and_compares_erlang_c_and_a(page: Pag
 
     panel.get_by_test_id("stSelectbox").filter(has_text="外包商").click()
     page.get_by_role("option", name="联众外包", exact=True).click()  # slipping, sample or file
+    expect(panel.get_by_role("heading", name="联众外包未达标的半小时", exact=False)).to_be_visible()
     wait_for_rerun(page)
     heat_maps = panel.get_by_test_id("stVegaLiteChart")
     expect(heat_maps.first.locator("svg, canvas").first).to_be_visible()
