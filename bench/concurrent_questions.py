@@ -49,7 +49,7 @@ def main() -> None:
             started = time.perf_counter()
             alone[question] = ask(question).to_dict()
             serial.append((time.perf_counter() - started) * 1000)
-        base.embeddings._cached_query.cache_clear()
+        services.knowledge.embeddings._cached_query.cache_clear()
 
         def timed(question: str) -> tuple[float, bool]:
             started = time.perf_counter()
