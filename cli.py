@@ -5,7 +5,7 @@
     parse.add_argument("file")
     sys.exit(commands.main(argv))
 
-    single = CommandLine("python -m knowledge.evaluate", __doc__, handler=evaluate_file)
+    single = CommandLine("python -m some.tool", __doc__, handler=run)
     single.parser.add_argument("file")
 
 A handler takes the parsed arguments and returns the exit status (None counts as 0). Errors meant

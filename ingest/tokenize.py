@@ -79,9 +79,19 @@ def _mentions(text: str, term: str) -> bool:
     return term in text.lower()
 
 
+@lru_cache(maxsize=1)
+def _phrasings() -> tuple[tuple[re.Pattern[str], str], ...]:
+    """(pattern, the term it means) for the ways of asking that are no fixed word."""
+    items = tomllib.loads(SYNONYMS_FILE.read_text(encoding="utf-8")).get("phrasings", [])
+    return tuple((re.compile(item["pattern"], re.IGNORECASE), item["means"].lower())
+                 for item in items)
+
+
 @lru_cache(maxsize=4096)
 def _mentioned(text: str) -> tuple[str, ...]:
-    return tuple(term for group in synonym_groups() for term in group if _mentions(text, term))
+    terms = [term for group in synonym_groups() for term in group if _mentions(text, term)]
+    terms += [means for pattern, means in _phrasings() if pattern.search(text) and means not in terms]
+    return tuple(terms)
 
 
 def mentioned_synonym_terms(text: str) -> list[str]:

@@ -15,10 +15,12 @@ from knowledge.base import KnowledgeBase, Snapshot
 from knowledge.concepts import question_concepts
 from knowledge.question_forms import (
     DEFINITION_QUESTION,
+    FIGURE,
     OPEN_QUESTION,
     PROHIBITION,
     QUANTITY,
     QUANTITY_QUESTION,
+    comparison_sides,
     contextual_query,
     is_permission_question,
     sub_questions,
@@ -96,10 +98,42 @@ def validate(question: str, max_chars: int) -> str:
     return question
 
 
+# an item of an enumeration: "——质量管理;", "1. …", "(一) …", "a) …"
+LIST_ITEM = re.compile(r"^(?:——|—|-|•|·|\d+[.、)）]|[（(](?:\d+|[一二三四五六七八九十]+)[)）]|[a-z][.)）])")
+
+
+def whole_list(text: str, sentence: str) -> str:
+    """The sentence, or, when it introduces an enumeration (ends with a colon) or is an item of
+    one, the introduction with every item: one exact piece of the text, so a list is never
+    quoted without its items or an item without what it is an item of."""
+    pieces = sentences(text)
+    if sentence not in pieces:
+        return sentence
+    start = pieces.index(sentence)
+    if LIST_ITEM.match(sentence):
+        while start > 0 and LIST_ITEM.match(pieces[start]):
+            start -= 1
+        if not pieces[start].endswith((":", "：")):
+            return sentence
+    elif not sentence.endswith((":", "：")):
+        return sentence
+    end = start
+    while end + 1 < len(pieces) and LIST_ITEM.match(pieces[end + 1]):
+        end += 1
+    if end == start:
+        return sentence
+    first = text.index(pieces[start])
+    return text[first:text.index(pieces[end], first) + len(pieces[end])]
+
+
 def _citation(candidate: Candidate, quote_count: int) -> Citation:
     chunk: Chunk = candidate.hit.chunk
-    chosen = [sentence for sentence, _ in candidate.sentences[:quote_count]]
-    in_text_order = tuple(sentence for sentence in sentences(chunk.text) if sentence in chosen)
+    chosen = list(dict.fromkeys(whole_list(chunk.text, sentence)
+                                for sentence, _ in candidate.sentences[:quote_count]))
+    # a list taken whole contains the other sentences chosen from it
+    chosen = [quote for quote in chosen if not any(quote != other and quote in other
+                                                   for other in chosen)]
+    in_text_order = tuple(sorted(chosen, key=chunk.text.index))
     quote = chosen[0] if chosen else ""
     return Citation(doc=chunk.short_name, doc_id=chunk.doc_id, clause=chunk.clause,
                     title=chunk.title, quote=quote, score=candidate.score / BEST_POSSIBLE_SCORE,
@@ -146,8 +180,28 @@ def answer_question(base: KnowledgeBase, question: str, history: list[str] | Non
                  for number, candidate in enumerate(supporting[:MAX_CITATIONS])]
     absent = snapshot.concepts.unknown_nouns(question_concepts(query))
     whole = Answer(question, True, compose(question, citations, absent), citations)
+    sides = comparison_sides(query)
+    if sides:
+        return _compared(base, whole, sides, doc_ids)
     parts = sub_questions(query)
     return _with_parts(snapshot, whole, parts, candidates) if len(parts) > 1 else whole
+
+
+def _compared(base: KnowledgeBase, whole: Answer, sides: list[str],
+              doc_ids: list[str] | None) -> Answer:
+    """A comparison ("人员外包和管理外包有什么区别"): each side answered as what it is, with its
+    own clause and point; the whole question's answer when a side finds none."""
+    citations, leads = [], []
+    for side in sides:
+        answer = answer_question(base, f"什么是{side}", doc_ids=doc_ids)
+        if not answer.covered:
+            return whole
+        citation = answer.citations[0]
+        if all((citation.doc_id, citation.clause) != (c.doc_id, c.clause) for c in citations):
+            citations.append(citation)
+        leads.append(f"关于「{side}」:{lead_sentence(side, [citation])}")
+    return replace(whole, answer=compose(whole.question, citations, leads=leads),
+                   citations=citations)
 
 
 def _answer_referred(snapshot: Snapshot, question: str, query: str,
@@ -251,6 +305,9 @@ def lead_sentence(question: str, citations: list[Citation]) -> str:
     if is_permission_question(question) and not OPEN_QUESTION.search(question) \
             and PROHIBITION.search(lead.quote):
         return f"不可以。依据 {lead.label}:「{lead.quote}」"
+    figure = FIGURE.search(lead.quote) if QUANTITY_QUESTION.search(question) else None
+    if figure:  # "岗前培训不少于多少学时?": the figure first, units and bounds included
+        return f"{figure.group().strip()}。依据 {lead.label}:「{lead.quote}」"
     return f"依据 {lead.label}:「{lead.quote}」"
 
 
@@ -263,8 +320,10 @@ def compose(question: str, citations: list[Citation], absent: list[str] = (),
     then only border on what was asked.
     """
     lines = [*(leads or [lead_sentence(question, citations)]), "", "出处:"]
-    for citation in citations:
-        lines.append(f"- 「{'」「'.join(citation.quotes)}」 —— {citation.label}")
+    said = "\n".join(lines)
+    for citation in citations:  # each quote shown once: those of the point are not repeated
+        rest = [quote for quote in citation.quotes if f"「{quote}」" not in said]
+        lines.append(f"- {citation.label}" + (f":「{'」「'.join(rest)}」" if rest else ""))
     for citation in citations:
         if "inferred" in citation.flags:
             lines.append(f"注:{citation.label} 的编号系按前后条款推断。")

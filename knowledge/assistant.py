@@ -1,16 +1,28 @@
-"""The assistant as the 智能问答 page and `python -m knowledge ask` use it: an answer (extractive,
+"""The assistant as the 智能问答 page and `python -m scoring.assistant ask` use it: an answer (extractive,
 or generative over the extractive one when configured), example questions, the transcript."""
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
+
 from escaping import exported
-from knowledge.answer import Answer, answer_question
+from knowledge.answer import Answer, answer_question, validate
 from knowledge.base import KnowledgeBase
 from knowledge.generate import generative_answer
 
+# Answers a question outright, or passes (None): a feature's own answers to its questions.
+Answerer = Callable[[str], Answer | None]
+
 
 def ask(base: KnowledgeBase, question: str, history: list[str] | None = None,
-        doc_ids: list[str] | None = None) -> Answer:
-    """The assistant's answer: extractive, or generative when an endpoint is configured."""
+        doc_ids: list[str] | None = None, answerers: Sequence[Answerer] = ()) -> Answer:
+    """The assistant's answer: from the first answerer that takes the question (questions of
+    permission, answered as 范围自检 answers them), else extractive from the documents, or
+    generative over the extractive one when an endpoint is configured."""
+    if not doc_ids or set(doc_ids) >= {chunk.doc_id for chunk in base.current().chunks}:
+        for answerer in answerers:
+            answer = answerer(validate(question, base.settings.question_max_chars))
+            if answer is not None:
+                return answer
     return generative_answer(base.settings, answer_question(base, question, history, doc_ids))
 
 

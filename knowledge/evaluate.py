@@ -1,6 +1,4 @@
-"""问答质量评估:在问题集上计算引用命中率、拒答率与延迟。
-
-    python -m knowledge.evaluate tests/data/golden_qa.jsonl [--json]
+"""问答质量评估:在问题集上计算引用命中率、拒答率与延迟(命令行:python -m scoring.assistant evaluate)。
 
 问题集每行一个 JSON:{"q": "…", "clauses": ["5.1.2", …]}(范围内问题,最相关的条款在前;可加
 "intent": "…",同一意图的几种问法分别计分);
@@ -10,16 +8,10 @@
 """
 from __future__ import annotations
 
-import argparse
-import json
-import sys
 import time
-from pathlib import Path
+from collections.abc import Callable
 
-from cli import CommandLine
-from knowledge.answer import answer_question
-from knowledge.base import KnowledgeBase
-from settings import load_settings
+from knowledge.answer import Answer
 
 FLOORS = {"recall_at_1": 0.90, "recall_at_3": 0.98, "quote_exactness": 1.0,
           "in_scope_acceptance": 0.95, "off_topic_refusal": 0.90}
@@ -31,10 +23,10 @@ def _percentile(values: list[float], share: float) -> float:
     return ordered[min(len(ordered) - 1, round(share * (len(ordered) - 1)))] if ordered else 0.0
 
 
-def evaluate(base: KnowledgeBase, rows: list[dict]) -> dict:
-    """Quality and latency figures of the answers to these golden questions."""
+def evaluate(ask: Callable[[str], Answer], rows: list[dict]) -> dict:
+    """Quality and latency figures of the assistant's answers to these questions."""
     for row in rows:  # warm-up: load the model and the index once
-        answer_question(base, row["q"])
+        ask(row["q"])
         break
     in_scope = [row for row in rows if not any(row.get(kind) for kind in REFUSED_KINDS)]
     off_topic = [row for row in rows if row.get("off_topic")]
@@ -46,7 +38,7 @@ def evaluate(base: KnowledgeBase, rows: list[dict]) -> dict:
     misses = []
     for row in rows:
         started = time.perf_counter()
-        answer = answer_question(base, row["q"])
+        answer = ask(row["q"])
         latencies.append((time.perf_counter() - started) * 1000)
         for citation in answer.citations:
             quotes += 1
@@ -97,43 +89,29 @@ def _share(intents: dict[str, list[bool]], holds) -> float | None:
     return sum(1 for hits in intents.values() if holds(hits)) / len(intents) if intents else None
 
 
-def run(args: argparse.Namespace) -> None:
-    rows = [json.loads(line) for line in Path(args.file).read_text(encoding="utf-8").splitlines()
-            if line.strip()]
-    report = evaluate(KnowledgeBase(load_settings()), rows)
-    if args.json:
-        print(json.dumps(report, ensure_ascii=False, indent=2))
-        return
+def report_lines(report: dict) -> list[str]:
+    """The report for people: the misses, then each figure against its floor."""
+    lines = []
     for miss in report["misses"]:
         expected = miss["expected"] or "未涉及"
-        print(f"  未命中:{miss['q']}  期望 {expected}  引用 {miss['cited']}"
-              f"{'' if miss['covered'] else '  (判为未涉及)'}")
-    print(f"问题 {report['questions']} 个(范围内 {report['in_scope']},范围外 {report['off_topic']},"
-          f"文档未涉及 {report['uncovered']})")
+        lines.append(f"  未命中:{miss['q']}  期望 {expected}  引用 {miss['cited']}"
+                     f"{'' if miss['covered'] else '  (判为未涉及)'}")
+    lines.append(f"问题 {report['questions']} 个(范围内 {report['in_scope']},范围外 "
+                 f"{report['off_topic']},文档未涉及 {report['uncovered']})")
     for key, label in [("recall_at_1", "recall@1"), ("recall_at_3", "recall@3"), ("mrr", "MRR"),
                        ("quote_exactness", "引文精确率"), ("in_scope_acceptance", "范围内作答率"),
                        ("off_topic_refusal", "范围外拒答率"),
                        ("uncovered_recognition", "未涉及识别率")]:
-        if report[key] is None:
+        if report[key] is None or (key == "off_topic_refusal" and not report["off_topic"]):
             continue
         floor = FLOORS.get(key)
         mark = "" if floor is None else ("  ✓" if report[key] >= floor else f"  ✗ (下限 {floor})")
-        print(f"{label:<12} {report[key]:.3f}{mark}")
-    print(f"延迟 p50 {report['latency_p50_ms']:.1f} ms,p95 {report['latency_p95_ms']:.1f} ms")
+        lines.append(f"{label:<12} {report[key]:.3f}{mark}")
+    lines.append(f"延迟 p50 {report['latency_p50_ms']:.1f} ms,p95 {report['latency_p95_ms']:.1f} ms")
     if report["intents"]:
-        print("各意图的 recall@1(每个意图的几种问法):")
-        for intent, figures in report["intents"].items():
-            print(f"  {intent:<10} {figures['recall_at_1']:.2f}({figures['phrasings']} 种问法)")
-        print(f"所有问法都答对的意图 {report['intents_holding_all']:.2f},"
-              f"至多错一种的意图 {report['intents_holding_all_but_one']:.2f}")
-
-
-def main(argv: list[str] | None = None) -> int:
-    commands = CommandLine("python -m knowledge.evaluate", __doc__, handler=run)
-    commands.parser.add_argument("file", help="问题集(JSON Lines)")
-    commands.parser.add_argument("--json", action="store_true", help="以 JSON 输出全部数字与未命中的问题")
-    return commands.main(argv)
-
-
-if __name__ == "__main__":
-    sys.exit(main())
+        lines.append("各意图的 recall@1(每个意图的几种问法):")
+        lines += [f"  {intent:<10} {figures['recall_at_1']:.2f}({figures['phrasings']} 种问法)"
+                  for intent, figures in report["intents"].items()]
+        lines.append(f"所有问法都答对的意图 {report['intents_holding_all']:.2f},"
+                     f"至多错一种的意图 {report['intents_holding_all_but_one']:.2f}")
+    return lines

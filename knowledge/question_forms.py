@@ -24,8 +24,16 @@ QUANTITY_QUESTION = re.compile(
     r"多少|(?<!哪)几(?:个|年|级|天|次|成|倍|小时|分钟|秒|%)|多长时间|多久|比例|百分之|百分比|"
     r"\bhow (?:long|many|much|often|soon|quickly)\b|\bwhat (?:percentage|ratio|share)\b",
     re.IGNORECASE)
-QUANTITY = re.compile(r"\d|百分之|[一二三四五六七八九十两百千万]+\s*"
-                      r"(?:个|项|条|级|类|种|年|月|天|日|次|倍|成|小时|分钟|秒|人|名)")
+# a figure in a text: Arabic or Chinese numerals with their unit ("80 学时", "八十学时", "三年",
+# "二十四小时内", "百分之四十"), and what bounds it ("不少于", "不得高于")
+UNITS = (r"个工作日|工作日|个月|学时|课时|小时|分钟|季度|万元|元|个|项|条|级|类|种|年|月|周|天|日|次|倍|"
+         r"成|秒|人|名|家|份|%|％")
+QUANTITY = re.compile(rf"\d|百分之|[一二三四五六七八九十两百千万零]+\s*(?:{UNITS})")
+FIGURE = re.compile(
+    r"(?:(?:不少于|不低于|不超过|不高于|不得少于|不得低于|不得超过|不得高于|至少|最多|最少|每|满|达到|"
+    r"以上|以内)\s*)?"
+    rf"(?:百分之[零一二三四五六七八九十百点]+|(?:\d+(?:\.\d+)?|[零一二三四五六七八九十两百千万]+)\s*(?:{UNITS}))"
+    r"(?:以上|以内|以下|内)?")
 # a sentence saying what may or may not be done: what a permission question is answered by
 NORMATIVE = re.compile(PROHIBITION.pattern + r"|可以|可采取|允许")
 DEFINITION_QUESTION = re.compile(
@@ -37,6 +45,22 @@ PART_SEPARATOR = re.compile(r"[，,；;？?。]")
 QUESTION_WORD = re.compile(
     r"什么|哪些|哪个|哪几|哪一|怎么|怎样|如何|谁|多少|吗|呢|是否|能否|能不能|要不要|可不可以|有没有|"
     r"\b(how|what|who|which|when|why|can|must|should|does|do|is|are)\b", re.IGNORECASE)
+
+
+# a comparison ("人员外包和管理外包有什么区别", "difference between A and B"): both sides are cited
+COMPARISON = re.compile(
+    r"(?P<a>[^，,。？?和与跟同]{2,20})(?:和|与|跟|同)(?P<b>[^，,。？?]{2,20}?)(?:之间)?(?:有|的)?"
+    r"(?:什么|哪些|啥|何)?(?:区别|不同|差别|差异|异同)|"
+    r"difference between (?P<ea>[^?]+?) and (?P<eb>[^?]+)", re.IGNORECASE)
+
+
+def comparison_sides(question: str) -> list[str]:
+    """The two things a comparison question compares; [] for any other question."""
+    found = COMPARISON.search(question)
+    if not found:
+        return []
+    sides = [found.group("a") or found.group("ea"), found.group("b") or found.group("eb")]
+    return [side.strip() for side in sides]
 
 
 def is_permission_question(question: str) -> bool:

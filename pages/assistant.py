@@ -5,8 +5,8 @@ import streamlit as st
 
 from escaping import plain
 from knowledge.answer import Answer, QuestionError
-from knowledge.assistant import EXAMPLE_QUESTIONS, ask, transcript_markdown
-from pages._resources import current_documents, knowledge_base
+from knowledge.assistant import EXAMPLE_QUESTIONS, transcript_markdown
+from pages._resources import current_documents, knowledge_base, services
 
 st.title("智能问答")
 st.caption("依据已加载的文档回答，逐字引用条款原文并注明出处；文档未涉及的问题会直接说明。"
@@ -29,7 +29,7 @@ question = st.chat_input("输入问题，例如：外包场地有什么要求？
 problem, new_answer = None, None
 if question:
     try:
-        new_answer = ask(base, question, [q for q, _ in turns], chosen)
+        new_answer = services().ask(question, [q for q, _ in turns], chosen)
         turns.append((question, new_answer))
     except QuestionError as error:
         problem = str(error)
@@ -62,7 +62,7 @@ def show_answer(answer: Answer, stream: bool = False) -> None:
     else:
         st.markdown("  \n".join(lines))
     for citation in answer.citations:
-        with st.expander(f"出处：{plain(citation.label)}(相关度 {citation.score:.2f})"):
+        with st.expander(f"出处：{plain(citation.label)}"):
             st.caption(plain(" › ".join(citation.path) + f" · {citation.doc}"))
             st.markdown(highlighted(citation.text, citation.quotes))
     if answer.related:

@@ -13,6 +13,9 @@ from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any, TypeVar
 
+from errors import UserError
+from knowledge.answer import Answer
+from knowledge.assistant import ask
 from knowledge.base import KnowledgeBase
 from scoring.elements.drafts import DraftStore
 from scoring.elements.model import ElementModel
@@ -20,6 +23,7 @@ from scoring.scope import CITATIONS_FILE
 from scoring.scope.assessments import AssessmentStore
 from scoring.scope.checker import ScopeChecker
 from scoring.scope.governance import ChecklistItem, load_checklist
+from scoring.scope.questions import PermissionAnswers
 from scoring.sla.store import SlaStore
 from scoring.standard import Standard
 from settings import Settings, load_settings
@@ -54,6 +58,19 @@ class Services:
         return self._for_standard("scope_checker", standard, lambda: ScopeChecker(
             standard, self.knowledge.embeddings, cache_dir=Path(self.settings.data_dir) / "cache",
             calibration=self.knowledge.calibration))
+
+    def ask(self, question: str, history: list[str] | None = None,
+            doc_ids: list[str] | None = None) -> Answer:
+        """The assistant: questions of permission answered as 范围自检 answers them (one truth
+        for both pages), every other question from the documents."""
+        return ask(self.knowledge, question, history, doc_ids, answerers=[self._permission])
+
+    def _permission(self, question: str) -> Answer | None:
+        try:
+            checker = self.scope_checker
+        except UserError:  # no usable copy of the standard loaded: the documents answer
+            return None
+        return PermissionAnswers(checker, self.knowledge)(question)
 
     @property
     def checklist(self) -> list[ChecklistItem]:

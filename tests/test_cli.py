@@ -63,9 +63,9 @@ def test_build_refuses_a_bad_file_and_keeps_the_index(built_data_dir, tmp_path):
 @pytest.mark.parametrize("command", [
     ("scoring.elements", "matrix", "火星基地", "--json"),
     ("ingest", "parse", "missing.txt", "--json"),
-    ("knowledge", "ask", "", "--json"),
-    ("knowledge", "ask", "--json"),
-    ("knowledge.evaluate", "missing.jsonl"),
+    ("scoring.assistant", "ask", "", "--json"),
+    ("scoring.assistant", "ask", "--json"),
+    ("scoring.assistant", "evaluate", "missing.jsonl"),
     ("scoring.scope", "classify", "", "--json"),
     ("scoring.sla", "kpis", "missing.csv", "--by", "vendor", "--json"),
     ("scoring.sla", "kpis", "missing.csv", "--by", "week"),

@@ -51,6 +51,7 @@ class ScopeVerdict:
     nearest: tuple[Neighbour, ...] = ()
     element: str = ""  # the outsourcing element where it may be outsourced, e.g. "4.2 人员外包"
     matched: str = ""  # the catalogue entry the verdict follows, if any
+    grounds: str = ""  # the reason without how the entry was found (no similarity figure)
 
     @property
     def label(self) -> str:
@@ -142,15 +143,17 @@ class ScopeChecker:
         citations = entry.citations + tuple(c for found in cautions for c in found.rule.citations)
         element = self.standard.heading(entry.element) if entry.element and verdict != "prohibited" \
             else ""
-        return ScopeVerdict(text, verdict, category, lead + " ".join([entry.reason, *extra]),
-                            _unique(citations), nearest, element, entry.name)
+        grounds = " ".join([entry.reason, *extra])
+        return ScopeVerdict(text, verdict, category, lead + grounds, _unique(citations), nearest,
+                            element, entry.name, grounds)
 
     def _from_rules(self, text: str, matches: list[RuleMatch], nearest: tuple[Neighbour, ...],
                     verdict: str) -> ScopeVerdict:
         chosen = [found for found in matches if found.verdict == verdict]
         citations = tuple(citation for found in chosen for citation in found.rule.citations)
-        return ScopeVerdict(text, verdict, chosen[0].rule.category,
-                            " ".join(found.reason for found in chosen), _unique(citations), nearest)
+        reason = " ".join(found.reason for found in chosen)
+        return ScopeVerdict(text, verdict, chosen[0].rule.category, reason, _unique(citations),
+                            nearest, grounds=reason)
 
     def _review(self, text: str, matches: list[RuleMatch], nearest: tuple[Neighbour, ...],
                 rivals: list[Neighbour]) -> ScopeVerdict:

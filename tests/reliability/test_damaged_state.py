@@ -37,7 +37,7 @@ def pointer(data_dir: Path) -> Path:
 
 
 def answers(data_dir: Path) -> bool:
-    result = run("knowledge", "ask", QUESTION, "--json", data_dir=data_dir)
+    result = run("scoring.assistant", "ask", QUESTION, "--json", data_dir=data_dir)
     return result.returncode == 0 and json.loads(result.stdout)["covered"]
 
 
@@ -67,7 +67,7 @@ def damage_vector_store(data_dir: Path) -> None:
                                     damage_vector_store])
 def test_a_damaged_index_says_so_and_a_rebuild_recovers(fresh_built_data_dir, damage):
     damage(fresh_built_data_dir)
-    asked = run("knowledge", "ask", QUESTION, "--json", data_dir=fresh_built_data_dir)
+    asked = run("scoring.assistant", "ask", QUESTION, "--json", data_dir=fresh_built_data_dir)
     assert asked.returncode == 2 and "Traceback" not in asked.stderr
     assert asked.stderr.startswith("错误:") and "python -m ingest build" in asked.stderr
     built = run("ingest", "build", data_dir=fresh_built_data_dir)
