@@ -4,8 +4,9 @@ import streamlit as st
 
 from errors import UserError
 from escaping import plain
+from pages import _sla_half_hours
 from pages._resources import services, text_table
-from scoring.sla import board, charts, intervals, queries, sample, targets
+from scoring.sla import board, charts, queries, sample, targets
 from scoring.sla.erlang import StaffingInput, required_agents, required_agents_abandoning
 from scoring.sla.errors import SlaInputError
 from scoring.sla.indicators import COUNT_KEYS, KPI_KEYS, label
@@ -26,14 +27,6 @@ def board_data(_store: SlaStore, path: str, version: str, threshold: float) -> b
 def waits(_store: SlaStore, path: str, version: str, month) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Wait curve and hourly profile for one month (None: all months)."""
     return queries.wait_curve(_store, month), queries.hourly_profile(_store, month)
-
-
-@st.cache_data(show_spinner="正在计算时段指标…", max_entries=16)
-def half_hours(_store: SlaStore, path: str, version: str, scope: intervals.Scope, threshold: float,
-               rule: intervals.StaffingRule) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Weekly pattern and shortfalls of one vendor, month and queue."""
-    return (intervals.weekly_pattern(_store, scope, threshold, rule),
-            intervals.shortfalls(_store, scope, threshold, rule.target_level))
 
 
 def import_upload(store: SlaStore, upload, partial: bool) -> None:
@@ -142,58 +135,7 @@ with tabs[2]:
         st.altair_chart(charts.hourly_profile(profile))
 
 with tabs[3]:
-    if not data.call_vendors:
-        st.info("半小时分析需要话单数据（报表没有逐通记录）。")
-    else:
-        left, middle, right = st.columns(3)
-        interval_vendor = left.selectbox("外包商", data.call_vendors, key="sla_interval_vendor")
-        queue = middle.selectbox("队列", [None, *intervals.queues(store, interval_vendor)],
-                                 key="sla_interval_queue",
-                                 format_func=lambda q: "全部队列" if q is None else (q or "（未填队列）"))
-        interval_month = right.selectbox("月份", list(reversed(data.months)), key="sla_interval_month",
-                                      format_func=lambda m: m.strftime("%Y-%m"))
-        interval_scope = intervals.Scope(interval_vendor, interval_month, queue)
-        target = data.service_level_target(interval_vendor)
-        estimate = intervals.patience_estimate(store, interval_scope)
-        patience = st.number_input(
-            "来电者平均耐心（秒）", 0.0, 3600.0, float(round(estimate or 0)), step=10.0, format="%.0f",
-            key=f"sla_patience_{interval_vendor}_{interval_month}_{queue}",
-            help="Erlang A 用它估计等待中挂断的来电。默认值由话单估计：全部来电者的等待时间之和 ÷ 放弃量；"
-                 "可按经验修改，填 0 表示不计挂断（只用 Erlang C）。")
-        rule = intervals.StaffingRule(target_level=target, answer_s=N, patience_s=patience or None)
-        st.caption(f"合同目标：{target:.0%} 的呼叫在 {N:g} 秒内接通。"
-                   + (f"话单估计的平均耐心为 {estimate:.0f} 秒。" if estimate else "该范围内没有放弃的呼叫。")
-                   + "所需座席按每个半小时的日均呼入与 AHT 测算（最高占用率 85%）。")
-        pattern, shortfall = half_hours(store, str(store.path), store.version(), interval_scope, N, rule)
-        st.altair_chart(charts.interval_heatmap(pattern, "service_level", N, target), width="stretch")
-        st.altair_chart(charts.interval_heatmap(pattern, "offered", N), width="stretch")
-        weekday = st.radio("星期", intervals.WEEKDAYS, horizontal=True, key="sla_interval_weekday")
-        st.altair_chart(charts.staffing_by_slot(pattern, weekday), width="stretch")
-        st.subheader(f"{plain(interval_vendor)}未达标的半小时（{len(shortfall)} 个）")
-        worst = intervals.worst_interval(shortfall, rule)
-        if worst is None:
-            st.success("该范围内每个半小时都达到了服务水平目标。")
-        else:
-            st.caption("按“距目标差”排序：要达到目标还需在门限内多接通的呼叫数。")
-            when = f"{worst['day']:%Y-%m-%d}（{intervals.WEEKDAYS[worst['day'].weekday()]}）" \
-                   f"{intervals.slot_label(worst['slot'])}"
-            st.markdown(f"**最差时段：{when}**")
-            cells = st.columns(4)
-            cells[0].metric("呼入人工量", f"{worst['offered']} 通")
-            cells[1].metric("服务水平", f"{worst['service_level']:.1%}")
-            cells[2].metric("所需座席 Erlang C", worst["erlang_c"].agents,
-                            help="假设来电者一直等待")
-            cells[3].metric("所需座席 Erlang A", "—" if worst["erlang_a"] is None
-                            else worst["erlang_a"].agents,
-                            help="计入等待中挂断的来电者；耐心未知时不计算")
-            table = intervals.shortfall_table(shortfall, N)
-            st.dataframe(table, hide_index=True, column_config={
-                f"{N:g}秒服务水平": st.column_config.NumberColumn(format="percent"),
-                "人工接通率": st.column_config.NumberColumn(format="percent")})
-            st.download_button("下载未达标时段（Excel，月度考核佐证）",
-                               intervals.shortfall_workbook(table, interval_scope, target, N),
-                               f"未达标时段_{interval_vendor}_{interval_month:%Y-%m}.xlsx",
-                               key="sla_shortfall_download")
+    _sla_half_hours.show(store, data, N)
 
 with tabs[4]:
     scope = st.selectbox("适用范围", [DEFAULT, *data.vendors], key="sla_scope",

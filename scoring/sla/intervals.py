@@ -57,6 +57,11 @@ def slot_label(slot: int) -> str:
     return f"{start // 60:02d}:{start % 60:02d}–{end // 60 % 24:02d}:{end % 60:02d}"
 
 
+def interval_label(day: dt.date, slot: int) -> str:
+    """A half-hour of one day as text: 2025-03-21（周五）18:30–19:00."""
+    return f"{day:%Y-%m-%d}（{WEEKDAYS[day.weekday()]}）{slot_label(slot)}"
+
+
 def queues(store: SlaStore, vendor: str) -> list[str]:
     """The vendor's queues in its call records ("" is calls without a queue)."""
     frame = store.query("SELECT DISTINCT queue FROM call_slots WHERE vendor = ? ORDER BY queue",
