@@ -6,7 +6,7 @@ question the loaded documents do not cover is answered with a plain "not covered
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field, replace
+from dataclasses import asdict, dataclass, field, replace
 
 from errors import UserError
 from ingest.chunks import Chunk, sentences
@@ -82,6 +82,19 @@ class Answer:
     def to_dict(self) -> dict:
         return {"covered": self.covered, "answer": self.answer,
                 "citations": [citation.to_dict() for citation in self.citations]}
+
+    def to_record(self) -> dict:
+        """Everything in the answer, JSON-ready (to keep a conversation)."""
+        return asdict(self)
+
+    @classmethod
+    def from_record(cls, record: dict) -> Answer:
+        """The answer kept by ``to_record``."""
+        def citation(fields: dict) -> Citation:
+            return Citation(**{**fields, "path": tuple(fields["path"]),
+                               "flags": tuple(fields["flags"]), "quotes": tuple(fields["quotes"])})
+        return cls(**{**record, "citations": [citation(c) for c in record["citations"]],
+                      "related": [citation(c) for c in record["related"]]})
 
 
 UNREADABLE = re.compile(r"[\ud800-\udfff\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")  # lone surrogates, controls

@@ -38,10 +38,12 @@ class SavedRecordControls:
             st.error(plain(str(error)))
             return {}
 
-    def show(self, saved: dict[int, Any]) -> None:
-        """The row of controls, the deletion prompt, and the last outcome."""
+    def show(self, saved: dict[int, Any], stacked: bool = False) -> None:
+        """The row of controls (the list above the buttons when stacked, as in the sidebar), the
+        deletion prompt, and the last outcome."""
         key, state = self.key, st.session_state
-        columns = st.columns([3, 1, 1, 1], vertical_alignment="bottom")
+        columns = [st.container(), *st.columns(3)] if stacked else \
+            st.columns([3, 1, 1, 1], vertical_alignment="bottom")
         columns[0].selectbox(f"打开已保存的{self.noun}", list(saved), index=None, key=f"{key}_pick",
                              format_func=lambda i: saved[i].label,
                              placeholder=f"选择一份{self.noun}")
@@ -49,7 +51,7 @@ class SavedRecordControls:
         columns[2].button(self.new_label, key=f"{key}_new", on_click=self.new)
         columns[3].button("删除", key=f"{key}_delete", disabled=not saved,
                           on_click=lambda: state.update({f"{key}_deleting": state.get(f"{key}_pick")}))
-        self._confirm(saved)
+        self._confirm(saved, stacked)
         if message := state.pop(f"{key}_message", None):
             st.success(message)
         if problem := state.pop(f"{key}_problem", None):
@@ -77,13 +79,13 @@ class SavedRecordControls:
         state[f"{self.key}_id"] = record.id
         self.notify(f"已打开{self.noun}「{plain(record.title)}」。")
 
-    def _confirm(self, saved: dict[int, Any]) -> None:
+    def _confirm(self, saved: dict[int, Any], stacked: bool = False) -> None:
         """The second step of 删除: name the record chosen in the first, with 确认删除 and 取消."""
         state, pending = st.session_state, st.session_state.get(f"{self.key}_deleting")
         if pending not in saved:
             return
         st.warning(f"确定删除{self.noun}「{plain(saved[pending].title)}」？删除后无法恢复。")
-        yes, no, _ = st.columns([1, 1, 4])
+        yes, no, _ = st.columns([1, 1, 1 if stacked else 4])
         yes.button("确认删除", key=f"{self.key}_delete_yes", type="primary", on_click=self._delete,
                    args=(pending, saved[pending].title))
         no.button("取消", key=f"{self.key}_delete_no",

@@ -16,7 +16,8 @@ ENGLISH = ["Upload", "Browse files", "Drag and drop", "per file", "Download as",
            "Main menu", "App pages", "Link to heading", "Skip to main content", "Copy Vega-Lite",
            "Show data", "Increment", "Decrement", "Help for", "Remove ", "Print", "Record screen",
            "Made with Streamlit", "Running", "Title text", "Subtitle text", "legend", "X-axis",
-           "Y-axis", "Vega visualization", "mark container", "None", "nan", "NaN",
+           "Y-axis", "Vega visualization", "mark container", "None", "nan", "NaN", "Thumbs",
+           "Feedback rating",
            *("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")]
 WORD = re.compile("|".join(rf"(?<![A-Za-z]){re.escape(word.strip())}(?![a-z])" for word in ENGLISH))
 READ_OUT = """() => [...document.querySelectorAll('[aria-label], [title], [placeholder]')]
@@ -44,6 +45,10 @@ def test_no_page_shows_english_interface_words(page: Page, app_url: str):
     for name in PAGES:
         page.get_by_test_id("stSidebarNav").get_by_role("link", name=name).click()
         wait_for_rerun(page)
+        if name == "智能问答":  # an answer, with its sources and 👍/👎
+            page.get_by_test_id("stChatInputTextArea").fill("外包场地有什么要求？")
+            page.get_by_test_id("stChatInputTextArea").press("Enter")
+            wait_for_rerun(page)
         for tab in [None, *page.get_by_role("tab").all()]:
             if tab is not None:
                 tab.click()
