@@ -18,6 +18,7 @@ from knowledge.answer import Answer
 from knowledge.assistant import ask
 from knowledge.base import KnowledgeBase
 from scoring.assistant.conversations import ConversationStore
+from scoring.assistant.quality import QualityStore
 from scoring.elements.drafts import DraftStore
 from scoring.elements.model import ElementModel
 from scoring.scope import CITATIONS_FILE
@@ -43,6 +44,7 @@ class Services:
         self.sla_store = SlaStore.for_settings(settings)
         self.drafts = DraftStore(settings.data_dir)
         self.conversations = ConversationStore(settings.data_dir)
+        self.quality = QualityStore(settings.data_dir)
         self._built: dict[str, tuple[str, Any]] = {}
         self._building = threading.Lock()
 

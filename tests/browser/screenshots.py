@@ -45,6 +45,15 @@ def shoot_library(page: Page, out_dir: Path) -> None:
     save_full_page(page, out_dir / "library.png")
 
 
+def shoot_quality(page: Page, out_dir: Path) -> None:
+    page.get_by_test_id("stSidebarNav").get_by_role("link", name="问答质量").click()
+    expect(page.get_by_role("heading", name="问答质量")).to_be_visible()
+    page.get_by_role("button", name="运行评估").click()  # the first set: 黄金集
+    wait_for_rerun(page)
+    expect(page.get_by_test_id("stMetric").first).to_be_visible()
+    save_full_page(page, out_dir / "quality.png")
+
+
 def shoot_scope(page: Page, out_dir: Path) -> None:
     page.get_by_test_id("stSidebarNav").get_by_role("link", name="范围自检").click()
     page.get_by_label("或逐行输入职能描述（每行一项）").fill(
@@ -82,8 +91,8 @@ def shoot_sla(page: Page, out_dir: Path) -> None:
     save_full_page(page, out_dir / "sla_half_hours.png")
 
 
-SHOTS = [shoot_home, shoot_assistant, shoot_browse, shoot_library, shoot_scope, shoot_elements,
-         shoot_sla]
+SHOTS = [shoot_home, shoot_assistant, shoot_browse, shoot_library, shoot_quality, shoot_scope,
+         shoot_elements, shoot_sla]
 SIZES = {"": (1440, 900), "1024x768": (1024, 768)}
 
 

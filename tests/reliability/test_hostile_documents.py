@@ -15,7 +15,7 @@ HOSTILE = PROJECT_ROOT / "tests" / "data" / "hostile" / "markup_titles.txt"
 SHORT_NAME = "[恶意](//evil.example/name)"
 TITLE = "<script>document.title='x'</script>![i](http://host.example/t.png)"
 MARKUP_HEADING = "2.2 坐席`复训`与*强调*要求"  # shown as typed, not as code or emphasis
-PAGES = ["首页", "智能问答", "条款浏览", "文档管理", "范围自检", "外包要素", "SLA看板"]
+PAGES = ["首页", "智能问答", "条款浏览", "文档管理", "问答质量", "范围自检", "外包要素", "SLA看板"]
 
 
 @pytest.fixture(scope="module")

@@ -1,0 +1,104 @@
+"""问答质量: run the evaluation sets, see the figures and their history, and turn the answers users
+disliked into cases of the bank's own set."""
+import pandas as pd
+import streamlit as st
+
+from errors import UserError
+from escaping import plain
+from pages._resources import current_documents, services, text_table
+from scoring.assistant.quality import BANK_SET, SHIPPED_SETS, run_table
+
+UNCOVERED = ""  # the choice "no loaded document answers it"
+FIGURES = (("recall_at_1", "recall@1", "首个引用就是应引用的条款的比例"),
+           ("recall_at_3", "recall@3", "前三个引用中有应引用的条款的比例"),
+           ("off_topic_refusal", "范围外拒答率", "与主题无关的问题被婉拒的比例"),
+           ("uncovered_recognition", "未涉及识别率", "文档没有回答的问题被如实说“未涉及”的比例"),
+           ("latency_p95_ms", "延迟 p95", "95% 的回答在这个时间内给出"))
+
+st.title("问答质量")
+st.caption("用评估集检查智能问答：引用是否正确、范围外与文档未涉及的问题是否如实说明、回答多快。"
+           "用户点了“没用”的回答可加入本行评估集；改动文档或设置后再评估一次，与以前的结果比较。")
+quality, state = services().quality, st.session_state
+clauses = {clause.clause: f"{document.info.short_name} {clause.clause} {clause.title}".strip()
+           for document in current_documents() for clause in document.clauses}
+
+
+def show_report(report: dict) -> None:
+    """The figures of one run, and the questions it missed."""
+    shown = [(label, report[key], note) for key, label, note in FIGURES
+             if report.get(key) is not None and not (key == "off_topic_refusal" and not report["off_topic"])]
+    for column, (label, value, note) in zip(st.columns(len(shown)), shown):
+        column.metric(label, f"{value:.0f} 毫秒" if label == "延迟 p95" else f"{value:.1%}", help=note)
+    if report["misses"]:
+        st.caption(f"未答对的问题（{len(report['misses'])} 个）：")
+        st.table(text_table(pd.DataFrame([{
+            "问题": miss["q"], "应引用": "、".join(miss["expected"]) or "（文档未涉及）",
+            "实际引用": "、".join(miss["cited"]) or "—",
+            "判为未涉及": "是" if not miss["covered"] else ""} for miss in report["misses"]])),
+            hide_index=True)
+
+
+tabs = st.tabs(["运行评估", "用户不满意的回答", "本行评估集"])
+with tabs[0]:
+    sizes = {name: len(quality.rows(name)) for name in [*SHIPPED_SETS, BANK_SET]}
+    name = st.selectbox("评估集", list(sizes), key="quality_set",
+                        format_func=lambda n: f"{n}（{sizes[n]} 题）")
+    if st.button("运行评估", key="quality_run", type="primary", disabled=not sizes[name]):
+        try:
+            with st.spinner("正在逐题提问…"):
+                state["quality_last"] = quality.run(name, services().ask)
+        except UserError as error:
+            st.error(plain(str(error)))
+    if last := state.get("quality_last"):
+        st.subheader(f"{last.set_name}（{last.ran_at.replace('T', ' ')}）")
+        show_report(last.report)
+    runs = quality.runs()
+    if runs:
+        st.subheader("历次评估")
+        st.dataframe(pd.DataFrame(run_table(runs)), hide_index=True, column_config={
+            column: st.column_config.NumberColumn(format="percent")
+            for column in ("recall@1", "recall@3", "范围外拒答率", "未涉及识别率")})
+
+with tabs[1]:
+    disliked = services().conversations.disliked()
+    if not disliked:
+        st.info("还没有用户点“没用”的回答。")
+    known = {case.question for case in quality.cases()}
+    for item in disliked[:30]:
+        turn, key = item.turn, f"quality_case_{item.conversation_id}_{item.position}"
+        with st.container(border=True):
+            st.markdown(f"**{plain(turn.question)}**")
+            cited = turn.answer.citations[0].label if turn.answer.citations else "（未引用条款）"
+            st.caption(plain(f"当时引用：{cited}" + (f" · 原因：{turn.reason}" if turn.reason else "")))
+            if turn.question in known:
+                st.caption("已在本行评估集中。")
+                continue
+            left, right = st.columns([3, 1], vertical_alignment="bottom")
+            expected = left.selectbox("回答应当首先引用的条款", [UNCOVERED, *clauses], key=key,
+                                      format_func=lambda c: clauses.get(c, "文档未涉及（应答“未涉及”）"))
+            if right.button("加入本行评估集", key=f"{key}_add"):
+                try:
+                    quality.add_case(turn.question, [expected] if expected else None, turn.reason)
+                    st.rerun()
+                except UserError as error:
+                    st.error(plain(str(error)))
+
+with tabs[2]:
+    cases = quality.cases()
+    if not cases:
+        st.info("本行评估集还是空的：在“用户不满意的回答”中把回答加入进来。")
+    else:
+        st.table(text_table(pd.DataFrame([{
+            "编号": case.id, "问题": case.question,
+            "应引用": "文档未涉及" if case.uncovered else clauses.get(case.clauses[0], case.clauses[0]),
+            "备注": case.note, "加入时间": case.created_at.replace("T", " ")} for case in cases])),
+            hide_index=True)
+        left, right = st.columns([3, 1], vertical_alignment="bottom")
+        chosen = left.selectbox("删除一道题", [case.id for case in cases], key="quality_delete_pick",
+                                format_func=lambda i: next(c.question for c in cases if c.id == i))
+        if right.button("删除", key="quality_delete"):
+            try:
+                quality.delete_case(chosen)
+                st.rerun()
+            except UserError as error:
+                st.error(plain(str(error)))
