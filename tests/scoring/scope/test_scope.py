@@ -259,3 +259,44 @@ def test_catalogue_vectors_are_kept_on_disk_between_runs(tmp_path, built_service
     third = CountingEmbeddings(base.embeddings)
     assert ScopeChecker(standard, third, cache_dir=tmp_path).classify("帮客户查询账户余额") == verdict
     assert third.texts > 100  # a damaged cache is recomputed
+
+
+# Prohibited duties described by what is done rather than by the category's own words, and
+# everyday functions that must keep their verdict. Written before the rules learnt the categories'
+# activity words; before that change 4 of 16 and 4 of 10 were judged right.
+BY_ACTIVITY = [
+    ("制定信用卡交易的单笔限额和拦截规则", "prohibited"),
+    ("决定是否给客户提高信用额度", "prohibited"),
+    ("判断客户还款能力并决定是否放款", "prohibited"),
+    ("设定客户的风险等级并据此限制交易", "prohibited"),
+    ("决定是否冻结可疑账户", "prohibited"),
+    ("甄别大额可疑资金往来并向监管报送", "prohibited"),
+    ("检查各部门制度执行情况并出具稽核报告", "prohibited"),
+    ("对外包项目的合规情况开展独立检查和评价", "prohibited"),
+    ("稽核客服中心的业务流程", "prohibited"),
+    ("确定未来三年客服中心的发展方向和目标", "prohibited"),
+    ("决定哪些业务交给外包商做", "prohibited"),
+    ("掌握核心系统源代码和总体架构设计", "prohibited"),
+    ("管理生产数据库的超级管理员账号", "prohibited"),
+    ("外呼提醒客户按时还款", None),
+    ("受理客户的挂失请求", None),
+    ("整理坐席的排班表", None),
+]
+BY_ACTIVITY_LATER = [  # a second set, also written before the change
+    ("调整客户信用卡的可用额度", "prohibited"),
+    ("决定对逾期客户的欠款是否核销", "prohibited"),
+    ("对客服中心的内部控制进行独立评价", "prohibited"),
+    ("出具年度稽核意见", "prohibited"),
+    ("制定客服中心中长期发展目标", "prohibited"),
+    ("规划核心账务系统的架构演进", "prohibited"),
+    ("保管生产环境超级管理员的密码", "prohibited"),
+    ("坐席通话录音的质检抽听", None),
+    ("给客户寄送纸质账单", None),
+    ("回答客户关于积分规则的咨询", None),
+]
+
+
+@pytest.mark.parametrize("text, expected", BY_ACTIVITY + BY_ACTIVITY_LATER)
+def test_a_prohibited_duty_described_by_its_activities_is_recognised(checker, text, expected):
+    verdict = checker.classify(text).verdict
+    assert verdict == expected if expected else verdict != "prohibited", (text, verdict)
