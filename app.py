@@ -16,7 +16,7 @@ navigation = st.navigation({
            st.Page("pages/assistant.py", title="智能问答", icon=":material/forum:")],
     "知识库": [st.Page("pages/browse.py", title="条款浏览", icon=":material/menu_book:"),
             st.Page("pages/library.py", title="文档管理", icon=":material/library_books:"),
-            st.Page("pages/quality.py", title="问答质量", icon=":material/fact_check:")],
+            st.Page("pages/quality.py", title="问答质量", icon=":material/query_stats:")],
     "外包管理": [st.Page("pages/scope.py", title="范围自检", icon=":material/fact_check:"),
              st.Page("pages/elements.py", title="外包要素", icon=":material/account_tree:"),
              st.Page("pages/sla.py", title="SLA看板", icon=":material/monitoring:")],
