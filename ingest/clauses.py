@@ -9,6 +9,7 @@ from ingest.cleaning import Line
 from ingest.numbering import (
     CN_NUMERAL,
     cn_to_int,
+    comes_later,
     is_body_after_number,
     next_numbers,
     skipped_number,
@@ -126,9 +127,12 @@ def _gb_headings(lines: list[Line]) -> tuple[list[Line], list[_Heading]]:
 def _gb_heading(line: Line, label: str, number: tuple[int, ...], rest: str,
                 current: tuple[int, ...]) -> _Heading | None:
     fits = number in next_numbers(current)
-    if not fits and skipped_number(current, number) is None:
-        return None
     if rest and is_body_after_number(rest):
+        return None
+    if not fits and skipped_number(current, number) is None:
+        # out of sequence (an excerpt, clauses left out): a heading only when it reads as one
+        if comes_later(current, number) and _is_title(rest):
+            return _Heading(label, rest, len(number), line)
         return None
     if not rest:
         if len(number) == 1:
@@ -171,7 +175,8 @@ def _regulation_headings(lines: list[Line]) -> tuple[list[Line], list[_Heading]]
             numeral, kind, rest = match.groups()
             number = cn_to_int(numeral)
             label = f"第{numeral}{kind}"
-            fits = number in (counters[kind] + 1, counters[kind] + 2)
+            # the next number, or a later one: excerpts and repealed articles leave gaps
+            fits = number > counters[kind]
             if kind == "条":
                 if fits and not (rest and is_body_after_number(rest)):
                     level = 1 + bool(counters["章"]) + bool(counters["节"])

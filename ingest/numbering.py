@@ -19,7 +19,8 @@ CN_NUMERAL = "[零〇一二三四五六七八九十百千两]+"
 FIRST_WORDS_OF_BODY_LINES = frozenset(
     "学时 课时 个 个月 年 年内 月 月内 日 日内 天 天内 周 小时 分钟 分 秒 元 万 万元 亿 亿元 人 人次 名 次 "
     "家 项 倍 岁 号 页 条 款 章 节 以上 以下 以内 工作日 个工作日 中 的 和 与 或 及 至 到 之 等".split())
-BODY_LINE_START = re.compile(r"^(规定|所述|所列|所称|所指|要求的|[%％、，,。；;:：)）\-~～×/*+=<>])")
+BODY_LINE_START = re.compile(r"^(规定|所述|所列|所称|所指|要求的|第[零〇一二三四五六七八九十百千两\d]+[款项]|"
+                             r"[%％、，,。；;:：)）\-~～×/*+=<>])")
 
 
 def is_body_after_number(rest: str) -> bool:
@@ -54,6 +55,16 @@ def next_numbers(current: tuple[int, ...]) -> list[tuple[int, ...]]:
     for level in range(len(current), 0, -1):
         candidates.append(current[:level - 1] + (current[level - 1] + 1,))
     return candidates
+
+
+def comes_later(current: tuple[int, ...], number: tuple[int, ...]) -> bool:
+    """Whether ``number`` may come after ``current`` in a numbering with gaps or one that starts
+    mid-way (an excerpt, clauses left out): anything at the start, and later any number after
+    ``current`` that is at most one level deeper (7.2.2 → 7.5, 8.3 → 10, 7.2 → 7.2.3)."""
+    if not current:
+        return True
+    return number > current and len(number) <= len(current) + 1 \
+        and (len(number) <= len(current) or number[:-1] == current)
 
 
 def skipped_number(current: tuple[int, ...], number: tuple[int, ...]) -> tuple[int, ...] | None:

@@ -78,7 +78,8 @@ def test_gaps_are_told_in_plain_chinese(standard):
     assert "5.3.3 采购流程 只有标题" in gaps and "中断" in gaps
 
 
-@pytest.mark.parametrize("name", ["gb_deep_sample", "regulation_sample"])
+@pytest.mark.parametrize("name", ["gb_deep_sample", "regulation_sample",
+                                  "gb_excerpt", "regulation_excerpt"])  # excerpts: mid-way, gaps
 def test_written_documents_parse_to_their_expected_outline(name):
     expected = json.loads((DATA / f"{name}.expected.json").read_text(encoding="utf-8"))
     document = parse(DATA / f"{name}.txt")
@@ -128,3 +129,15 @@ def test_same_document_as_docx_and_pdf(tmp_path, writer, suffix):
     assert [clause.clause for clause in document.clauses] == expected["clauses"]
     body = "\n".join(clause.text for clause in document.clauses)
     assert "GB/T 99999" not in body and "- 2 -" not in body
+
+
+@pytest.mark.parametrize("name", ["gb_excerpt", "regulation_excerpt"])
+@pytest.mark.parametrize("writer, suffix", [(write_docx, ".docx"), (write_pdf, ".pdf")])
+def test_excerpts_parse_to_their_outline_as_docx_and_pdf(tmp_path, name, writer, suffix):
+    """A chapter copied out of a longer document, with clauses left out: numbered as written."""
+    expected = json.loads((DATA / f"{name}.expected.json").read_text(encoding="utf-8"))
+    path = writer((DATA / f"{name}.txt").read_text(encoding="utf-8"), tmp_path / f"{name}{suffix}")
+    document = parse(path)
+    assert [clause.clause for clause in document.clauses] == expected["clauses"]
+    body = "\n".join(clause.text for clause in document.clauses)
+    assert all(line in body for line in expected["not_headings"])
