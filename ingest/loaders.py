@@ -89,13 +89,23 @@ def _docx_pages(data: bytes, filename: str) -> list[str]:
     if unpacked > DOCX_MAX_UNPACKED_BYTES or unpacked / packed > DOCX_MAX_RATIO:
         raise IngestError(f"Word 文件「{filename}」解压后异常庞大(疑似压缩炸弹),已拒绝。")
     from docx import Document
+    from docx.table import Table
 
     try:
         document = Document(io.BytesIO(data))
     except Exception as error:  # python-docx raises many types for broken packages
         raise IngestError(f"Word 文件「{filename}」已损坏或无法读取({type(error).__name__})。") from None
-    lines = [paragraph.text for paragraph in document.paragraphs]
-    for table in document.tables:
-        for row in table.rows:
-            lines.append("\t".join(cell.text for cell in row.cells))
+    lines = []
+    for block in document.iter_inner_content():  # paragraphs and tables, in document order
+        if isinstance(block, Table):
+            lines += [_row_text(row) for row in block.rows]
+        else:
+            lines.append(block.text)
     return ["\n".join(lines)]
+
+
+def _row_text(row) -> str:
+    """A table row as one line of text: its cells (a merged cell once) joined by " | "."""
+    cells = [" ".join(cell.text.split()) for cell in row.cells]
+    kept = [cell for position, cell in enumerate(cells) if position == 0 or cell != cells[position - 1]]
+    return " | ".join(kept)

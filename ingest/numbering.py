@@ -20,7 +20,7 @@ FIRST_WORDS_OF_BODY_LINES = frozenset(
     "学时 课时 个 个月 年 年内 月 月内 日 日内 天 天内 周 小时 分钟 分 秒 元 万 万元 亿 亿元 人 人次 名 次 "
     "家 项 倍 岁 号 页 条 款 章 节 以上 以下 以内 工作日 个工作日 中 的 和 与 或 及 至 到 之 等".split())
 BODY_LINE_START = re.compile(r"^(规定|所述|所列|所称|所指|要求的|第[零〇一二三四五六七八九十百千两\d]+[款项]|"
-                             r"[%％、，,。；;:：)）\-~～×/*+=<>])")
+                             r"[%％、，,。；;:：)）\-~～×/*+=<>|])")  # "|": a table row
 
 
 def is_body_after_number(rest: str) -> bool:

@@ -80,13 +80,20 @@ def _subset_to_truetype(font: TTFont, wanted: str, out: Path) -> None:
     tmp.replace(out)
 
 
-def write_docx(text: str, path: str | Path) -> Path:
-    """Write one paragraph per non-empty line of text to a .docx file."""
+def write_docx(text: str, path: str | Path,
+               tables: dict[str, list[list[str]]] | None = None) -> Path:
+    """Write one paragraph per non-empty line of text to a .docx file; ``tables`` puts a table
+    (its rows of cells) right after the line it is keyed by."""
     path = Path(path)
     document = Document()
     for line in text.splitlines():
         if line.strip():
             document.add_paragraph(line.strip())
+        for rows in ([(tables or {}).get(line.strip())] if line.strip() in (tables or {}) else []):
+            table = document.add_table(rows=len(rows), cols=len(rows[0]))
+            for cells, row in zip(rows, table.rows):
+                for value, cell in zip(cells, row.cells):
+                    cell.text = value
     document.save(str(path))
     return path
 

@@ -141,3 +141,14 @@ def test_excerpts_parse_to_their_outline_as_docx_and_pdf(tmp_path, name, writer,
     assert [clause.clause for clause in document.clauses] == expected["clauses"]
     body = "\n".join(clause.text for clause in document.clauses)
     assert all(line in body for line in expected["not_headings"])
+
+
+def test_a_docx_table_is_read_into_its_own_clause(tmp_path):
+    text = ("1 范围\n本办法适用于客服外包。\n2 服务水平\n承包方应达到下表的服务水平:\n"
+            "3 考核\n发包方按月考核。\n")
+    rows = [["指标", "目标值"], ["人工接通率", "≥ 92%"], ["20秒服务水平", "≥ 80%"], ["1", "放弃率 ≤ 5%"]]
+    path = write_docx(text, tmp_path / "sla.docx", tables={"承包方应达到下表的服务水平:": rows})
+    clauses = by_id(parse(path))
+    assert list(clauses) == ["1", "2", "3"]  # a row starting with a number is no heading
+    assert "人工接通率 | ≥ 92%" in clauses["2"].text and "1 | 放弃率 ≤ 5%" in clauses["2"].text
+    assert "人工接通率" not in clauses["3"].text
