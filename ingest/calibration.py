@@ -35,7 +35,10 @@ class Calibration:
 @cache
 def _table(path: Path = CALIBRATION_FILE) -> tuple[str, dict[str, dict[str, float]]]:
     data = tomllib.loads(path.read_text(encoding="utf-8"))
-    return data["default"], data["model"]
+    rows = data["model"]
+    # a model that is another one under a different name (a served copy) takes that one's row
+    return data["default"], {name: rows[row["same_as"]] if "same_as" in row else row
+                             for name, row in rows.items()}
 
 
 def calibration_for(model: str, answer_min_similarity: float | None = None) -> Calibration:

@@ -40,8 +40,7 @@ class Indexer:
         """The embedding model the settings name, loaded once (sessions may ask together)."""
         with self._loading:
             if self._embeddings is None:
-                self._embeddings = make_embeddings(self.settings.embedding_backend,
-                                                   self.settings.embedding_model_path)
+                self._embeddings = make_embeddings(self.settings)
             return self._embeddings
 
     @property
