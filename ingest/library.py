@@ -23,6 +23,7 @@ from pathlib import Path
 
 from ingest.documents import DocumentInfo, ParsedDocument, corpus_documents, parse_document, slug
 from ingest.errors import IngestError
+from ingest.versions import VersionDiff, compare
 from storage import atomic_write, move_aside, require_writable
 
 STATE_FILE = "library.json"
@@ -45,6 +46,7 @@ class Version:
     file: str
     content_hash: str
     loaded_at: str
+    changes: dict[str, list[str]] | None = None  # clauses added/removed/changed from the one before
 
 
 @dataclass(frozen=True)
@@ -175,13 +177,25 @@ class DocumentLibrary:
         self._save(state)
         return info
 
+    def compare_version(self, doc_id: str, data: bytes, filename: str) -> VersionDiff:
+        """What a file would change as the new version of a document (nothing is written)."""
+        entry = self.entry(doc_id)
+        new = self.preview_as(data, replace(entry.info, file=Path(filename).name))
+        if entry.removed:
+            return compare(replace(new, clauses=[]), new)
+        current = self.path_of(entry)
+        old = parse_document(current.read_bytes(), replace(entry.info, file=current.name),
+                             self.max_bytes)
+        return compare(old, new)
+
     def add_version(self, doc_id: str, data: bytes, filename: str) -> str:
-        """A new version of an existing document, which becomes the one in use."""
+        """A new version of an existing document, which becomes the one in use; the history
+        keeps which clauses it added, removed and changed."""
         entry = self.entry(doc_id)
         self._refuse_duplicate(data)
-        self.preview_as(data, replace(entry.info, file=Path(filename).name))
+        changes = self.compare_version(doc_id, data, filename).record()
         name = f"v{sum(1 for v in entry.versions if v.version != CORPUS_VERSION) + 1}"
-        version = self._write_version(doc_id, name, filename, data)
+        version = replace(self._write_version(doc_id, name, filename, data), changes=changes)
         state = self._state()
         saved = state["documents"].setdefault(doc_id, {"versions": []})
         if entry.origin == "loaded":

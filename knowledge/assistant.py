@@ -3,6 +3,7 @@ or generative over the extractive one when configured), example questions, the t
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from dataclasses import replace
 
 from escaping import exported
 from knowledge.answer import Answer, answer_question, validate
@@ -22,8 +23,18 @@ def ask(base: KnowledgeBase, question: str, history: list[str] | None = None,
         for answerer in answerers:
             answer = answerer(validate(question, base.settings.question_max_chars))
             if answer is not None:
-                return answer
-    return generative_answer(base.settings, answer_question(base, question, history, doc_ids))
+                return _revisions_noted(base, answer)
+    answer = generative_answer(base.settings, answer_question(base, question, history, doc_ids))
+    return _revisions_noted(base, answer)
+
+
+def _revisions_noted(base: KnowledgeBase, answer: Answer) -> Answer:
+    """A cited clause that the version in use added or changed is said to be so."""
+    revised = base.revised_clauses()
+    notes = [f"{citation.label} 是当前版本({revised[citation.doc_id][0]})新增或修改的条款,"
+             "以上引用的是修改后的原文。" for citation in answer.citations
+             if citation.clause in revised.get(citation.doc_id, ("", set()))[1]]
+    return replace(answer, notices=[*answer.notices, *notes]) if notes else answer
 
 
 EXAMPLE_QUESTIONS = (

@@ -112,6 +112,17 @@ class KnowledgeBase:
         """Every document in use, parsed from its file."""
         return self.indexer.documents()
 
+    def revised_clauses(self) -> dict[str, tuple[str, set[str]]]:
+        """For each document whose version in use came with a record of its changes: that
+        version, and its clauses that are new or changed since the version before."""
+        revised = {}
+        for entry in self.library.entries():
+            version = entry.version(entry.current)
+            if version.changes:
+                revised[entry.info.doc_id] = (
+                    version.version, set(version.changes["added"]) | set(version.changes["changed"]))
+        return revised
+
     def change(self, edit: Callable[[DocumentLibrary], T],
                on_progress: Progress | None = None) -> tuple[T, BuildResult]:
         """Change the library and rebuild the index, both or neither (see Indexer.change)."""

@@ -6,6 +6,7 @@ from errors import UserError
 from escaping import plain
 from ingest.clauses import FLAG_LABELS, STYLE_LABELS
 from ingest.errors import IngestError
+from ingest.versions import KINDS, describe
 from pages._resources import admin_password, current_documents, knowledge_base
 
 st.title("文档管理")
@@ -58,6 +59,18 @@ def rebuild_section() -> None:
         apply(None, "")
 
 
+def show_changes(diff) -> None:
+    """The clauses the new version adds, removes and changes, the changed words marked."""
+    st.markdown(f"**与当前版本相比：{diff.summary()}**")
+    for change in diff.changes[:60]:
+        with st.expander(f"{KINDS[change.kind]}：{plain(change.clause)} {plain(change.title)}".strip()):
+            marks = {"same": "{}", "added": ":green-background[{}]", "removed": ":red-background[~~{}~~]"}
+            st.markdown("".join(marks[kind].format(plain(text)) for kind, text in change.pieces()
+                                if text).replace("\n", "  \n"))
+    if len(diff.changes) > 60:
+        st.caption(f"另有 {len(diff.changes) - 60} 处变化未列出。")
+
+
 if notice := st.session_state.pop("library_notice", None):
     st.success(notice)
 for note in base.indexer.notices:
@@ -86,7 +99,7 @@ for entry in entries:
         for version in entry.versions:
             mark = "（当前）" if version.version == entry.current else ""
             st.markdown(f"- {version.version}{mark} {plain(version.file)} {version.loaded_at} "
-                        f"`{version.content_hash[:12]}`")
+                        f"`{version.content_hash[:12]}`" + describe(version.changes))
         key = entry.info.doc_id
         others = [v.version for v in entry.versions if v.version != entry.current]
         if others:
@@ -135,6 +148,10 @@ if upload is not None:
     else:
         target = st.selectbox("替换哪个文档", list(active), format_func=active.get,
                               key="library_target")
+        try:
+            show_changes(library.compare_version(target, data, upload.name))
+        except UserError as error:
+            st.error(plain(str(error)))
 
         def change(lib):
             return lib.add_version(target, data, upload.name)

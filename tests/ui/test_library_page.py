@@ -70,3 +70,22 @@ def test_remove_a_document(app_test, fresh_built_data_dir):
     assert any("已移除「外包细则」" in text for text in notices(at))
     assert at.dataframe[0].value.set_index("简称（引用时显示）").loc[
         "外包细则", "当前版本"] == "已移除"
+
+
+def test_a_new_version_shows_its_clause_changes_before_it_is_added(app_test, fresh_built_data_dir):
+    at = upload(library_page(app_test, fresh_built_data_dir), "细则.txt", POLICY)
+    at.text_input(key="library_short_name").input("外包细则").run()
+    at = at.button(key="library_add").click().run()
+    second = POLICY.decode().replace("不少于40学时", "不少于60学时") + "第四条 本细则由客服部门负责解释。\n"
+    at = upload(at, "细则v2.txt", second.encode())
+    at.radio(key="library_mode").set_value("已有文档的新版本").run()
+    at.selectbox(key="library_target").set_value("外包细则").run()
+    assert "与当前版本相比：新增 1 条、修改 1 条" in " ".join(md.value for md in at.markdown)
+    labels = [expander.label for expander in at.expander]
+    assert "修改：第二条" in labels and "新增：第四条" in labels
+    marked = " ".join(md.value for md in at.markdown)
+    assert ":red-background[~~4~~]" in marked and ":green-background[6~~" not in marked
+    assert ":green-background[6]" in marked
+    at = at.button(key="library_add").click().run()
+    history = " ".join(md.value for md in at.markdown)
+    assert "（新增 第四条；修改 第二条）" in history
