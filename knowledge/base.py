@@ -116,7 +116,11 @@ class KnowledgeBase:
         """For each document whose version in use came with a record of its changes: that
         version, and its clauses that are new or changed since the version before."""
         revised = {}
-        for entry in self.library.entries():
+        try:
+            entries = self.library.entries()
+        except UserError:  # a damaged library state: answers come from the index all the same
+            return revised
+        for entry in entries:
             version = entry.version(entry.current)
             if version.changes:
                 revised[entry.info.doc_id] = (
