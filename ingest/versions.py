@@ -39,6 +39,7 @@ class ClauseChange:
 @dataclass(frozen=True)
 class VersionDiff:
     changes: tuple[ClauseChange, ...]
+    unchanged: int = 0  # clauses the same in both versions
 
     def of_kind(self, kind: str) -> list[ClauseChange]:
         return [change for change in self.changes if change.kind == kind]
@@ -48,6 +49,11 @@ class VersionDiff:
         counts = [f"{label} {len(self.of_kind(kind))} 条" for kind, label in KINDS.items()
                   if self.of_kind(kind)]
         return "、".join(counts) if counts else "条款没有变化"
+
+    def mostly_removed(self) -> bool:
+        """More than half of the old version's clauses are gone: perhaps another document."""
+        kept = sum(1 for change in self.changes if change.kind == "changed") + self.unchanged
+        return len(self.of_kind("removed")) > kept
 
     def record(self) -> dict[str, list[str]]:
         """The clause numbers by kind, as the library's history keeps them."""
@@ -84,4 +90,7 @@ def compare(old: ParsedDocument, new: ParsedDocument) -> VersionDiff:
     order = {clause.clause: number for number, clause in enumerate(new.clauses)}
     old_order = {clause.clause: number for number, clause in enumerate(old.clauses)}
     changes.sort(key=lambda change: order.get(change.clause, old_order.get(change.clause, 0)))
-    return VersionDiff(tuple(changes))
+    same = sum(1 for clause in new.clauses if clause.clause in before
+               and (before[clause.clause].title, before[clause.clause].text)
+               == (clause.title, clause.text))
+    return VersionDiff(tuple(changes), same)

@@ -31,9 +31,13 @@ def ask(base: KnowledgeBase, question: str, history: list[str] | None = None,
 def _revisions_noted(base: KnowledgeBase, answer: Answer) -> Answer:
     """A cited clause that the version in use added or changed is said to be so."""
     revised = base.revised_clauses()
-    notes = [f"{citation.label} 是当前版本({revised[citation.doc_id][0]})新增或修改的条款,"
-             "以上引用的是修改后的原文。" for citation in answer.citations
-             if citation.clause in revised.get(citation.doc_id, ("", set()))[1]]
+    notes = []
+    for citation in answer.citations:
+        version, clauses = revised.get(citation.doc_id, ("", {}))
+        if citation.clause in clauses:
+            kind = clauses[citation.clause]
+            notes.append(f"{citation.label} 是当前版本({version}){kind}的条款,回答引用的是"
+                         f"{'新增的' if kind == '新增' else '修改后的'}原文。")
     return replace(answer, notices=[*answer.notices, *notes]) if notes else answer
 
 

@@ -112,9 +112,9 @@ class KnowledgeBase:
         """Every document in use, parsed from its file."""
         return self.indexer.documents()
 
-    def revised_clauses(self) -> dict[str, tuple[str, set[str]]]:
+    def revised_clauses(self) -> dict[str, tuple[str, dict[str, str]]]:
         """For each document whose version in use came with a record of its changes: that
-        version, and its clauses that are new or changed since the version before."""
+        version, and its clauses that are new (新增) or changed (修改) since the version before."""
         revised = {}
         try:
             entries = self.library.entries()
@@ -123,8 +123,9 @@ class KnowledgeBase:
         for entry in entries:
             version = entry.version(entry.current)
             if version.changes:
-                revised[entry.info.doc_id] = (
-                    version.version, set(version.changes["added"]) | set(version.changes["changed"]))
+                revised[entry.info.doc_id] = (version.version, {
+                    **{clause: "新增" for clause in version.changes["added"]},
+                    **{clause: "修改" for clause in version.changes["changed"]}})
         return revised
 
     def change(self, edit: Callable[[DocumentLibrary], T],

@@ -51,7 +51,8 @@ def show(store: SlaStore, data: Board, threshold_s: float) -> None:
         if worst is None:
             st.success("该范围内每个半小时都达到了服务水平目标。")
         else:
-            st.caption("按“距目标差”排序：要达到目标还需在门限内多接通的呼叫数。")
+            st.caption("按“距目标差”排序：要达到目标还需在门限内多接通的呼叫数。合同按整月考核，"
+                       "整月达标的外包商也可能有个别半小时未达标：这里列出的是排班与现场管理可改进之处。")
             when = f"{worst['day']:%Y-%m-%d}（{intervals.WEEKDAYS[worst['day'].weekday()]}）" \
                    f"{intervals.slot_label(worst['slot'])}"
             st.markdown(f"**最差时段：{when}**")

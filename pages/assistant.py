@@ -44,7 +44,10 @@ def new_conversation() -> None:
 
 
 history = SavedRecordControls("对话", "chat_history", lambda: services().conversations,
-                              open_conversation, new_conversation, new_label="新对话")
+                              open_conversation, new_conversation, new_label="新对话",
+                              forget=("chat_conversation",))
+if state.get("chat_conversation") is None and any(p is not None for _, _, p in turns):
+    new_conversation()  # the conversation on the page was deleted: start a new one
 if "chat_conversation" not in state:  # a new session: the address may name a kept conversation
     state["chat_conversation"] = None
     wanted = st.query_params.get("c", "")
@@ -78,6 +81,12 @@ def rated(conversation: int, position: int, key: str) -> None:
                                       value == 1, state.get(f"{key}_why", ""))
     except UserError as error:
         state["chat_problem"] = str(error)
+        return
+    if value == 1:
+        st.toast("已记下：这条回答有用。谢谢！")
+    elif value == 0:
+        st.toast("已记下原因，谢谢！" if state.get(f"{key}_why", "").strip()
+                 else "已记下：这条回答没用。可在下方写明哪里不对。")
 
 
 documents = {d.info.doc_id: d.info.short_name for d in current_documents()}
@@ -132,15 +141,15 @@ def show_answer(answer: Answer, stream: bool = False) -> None:
         st.caption("可能相关（不作为答案）:" + ";".join(plain(c.label) for c in answer.related))
 
 
-def show_feedback(conversation: int, position: int, liked: bool | None) -> None:
-    """👍/👎 under an answer; after 👎, room for the reason."""
+def show_feedback(conversation: int, position: int, liked: bool | None, reason: str) -> None:
+    """👍/👎 under an answer; after 👎, room for the reason (as kept, after a reload)."""
     key = f"chat_fb_{conversation}_{position}"
     st.feedback("thumbs", key=key, default=None if liked is None else int(liked),
                 on_change=rated, args=(conversation, position, key))
     if state.get(key) == 0:
         left, right = st.columns([4, 1], vertical_alignment="bottom")
-        left.text_input("哪里不对？（可选，例如“应引用第5.1.2条”“没答到点上”）", key=f"{key}_why",
-                        max_chars=500)
+        left.text_input("哪里不对？（可选，例如“应引用第5.1.2条”“没答到点上”）", value=reason,
+                        key=f"{key}_why", max_chars=500)
         right.button("提交原因", key=f"{key}_send", on_click=rated, args=(conversation, position, key))
 
 
@@ -148,7 +157,7 @@ ratings = {}
 if state["chat_conversation"] is not None and any(p is not None for _, _, p in turns):
     try:
         kept = services().conversations.load(state["chat_conversation"])
-        ratings = {position: turn.liked for position, turn in enumerate(kept.turns)}
+        ratings = {position: (turn.liked, turn.reason) for position, turn in enumerate(kept.turns)}
     except UserError:
         ratings = {}
 for asked, answer, position in turns:
@@ -156,7 +165,7 @@ for asked, answer, position in turns:
     with st.chat_message("assistant"):
         show_answer(answer, stream=answer is new_answer)
         if position is not None:
-            show_feedback(state["chat_conversation"], position, ratings.get(position))
+            show_feedback(state["chat_conversation"], position, *ratings.get(position, (None, "")))
 
 if problem:
     st.chat_message("user").text(question)

@@ -62,6 +62,9 @@ def rebuild_section() -> None:
 def show_changes(diff) -> None:
     """The clauses the new version adds, removes and changes, the changed words marked."""
     st.markdown(f"**与当前版本相比：{diff.summary()}**")
+    if diff.mostly_removed():
+        st.warning("新版本删去了当前版本的大部分条款：请确认这确实是同一文档的新版本，"
+                   "而不是另一份文档（另一份文档请选“新文档”）。")
     for change in diff.changes[:60]:
         with st.expander(f"{KINDS[change.kind]}：{plain(change.clause)} {plain(change.title)}".strip()):
             marks = {"same": "{}", "added": ":green-background[{}]", "removed": ":red-background[~~{}~~]"}
@@ -146,17 +149,19 @@ if upload is not None:
         def change(lib):
             return lib.add(data, upload.name, short_name, title)
     else:
-        target = st.selectbox("替换哪个文档", list(active), format_func=active.get,
-                              key="library_target")
+        target = st.selectbox("替换哪个文档", list(active), format_func=active.get, index=None,
+                              placeholder="选择要由它替换的文档", key="library_target")
         try:
-            show_changes(library.compare_version(target, data, upload.name))
+            if target is not None:
+                show_changes(library.compare_version(target, data, upload.name))
         except UserError as error:
             st.error(plain(str(error)))
 
         def change(lib):
             return lib.add_version(target, data, upload.name)
     add, cancel = st.columns(2)
-    if add.button("加入知识库", type="primary", key="library_add", disabled=not can_change):
+    if add.button("加入知识库", type="primary", key="library_add",
+                  disabled=not can_change or (mode != "新文档" and target is None)):
         apply(change, f"已加入「{upload.name}」。")
     if cancel.button("取消", key="library_cancel"):
         st.session_state.pop("library_upload", None)

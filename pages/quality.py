@@ -17,9 +17,14 @@ FIGURES = (("recall_at_1", "recall@1", "首个引用就是应引用的条款的�
 
 st.title("问答质量")
 st.caption("用评估集检查智能问答：引用是否正确、范围外与文档未涉及的问题是否如实说明、回答多快。"
-           "用户点了“没用”的回答可加入本行评估集；改动文档或设置后再评估一次，与以前的结果比较。")
+           "用户点了 👎（没用）的回答可加入本行评估集；改动文档或设置后再评估一次，与以前的结果比较。")
 quality, state = services().quality, st.session_state
-clauses = {clause.clause: f"{document.info.short_name} {clause.clause} {clause.title}".strip()
+def clause_label(short_name: str, clause: str, title: str) -> str:
+    number = clause if clause.startswith(("第", "段", "前言", "引言")) else f"第{clause}条"
+    return f"{short_name} {number} {title}".strip()
+
+
+clauses = {clause.clause: clause_label(document.info.short_name, clause.clause, clause.title)
            for document in current_documents() for clause in document.clauses}
 
 
@@ -74,7 +79,10 @@ with tabs[1]:
                 st.caption("已在本行评估集中。")
                 continue
             left, right = st.columns([3, 1], vertical_alignment="bottom")
-            expected = left.selectbox("回答应当首先引用的条款", [UNCOVERED, *clauses], key=key,
+            options = [UNCOVERED, *clauses]
+            first = turn.answer.citations[0].clause if turn.answer.citations else UNCOVERED
+            expected = left.selectbox("回答应当首先引用的条款", options, key=key,
+                                      index=options.index(first) if first in options else 0,
                                       format_func=lambda c: clauses.get(c, "文档未涉及（应答“未涉及”）"))
             if right.button("加入本行评估集", key=f"{key}_add"):
                 try:

@@ -6,7 +6,7 @@ import pandas as pd
 
 from scoring.chart_locale import chinese
 from scoring.sla.indicators import INDICATORS_BY_KEY, label
-from scoring.sla.intervals import WEEKDAYS
+from scoring.sla.intervals import WEEKDAYS, slot_label
 
 MISS_COLOR, TARGET_DASH, REFERENCE_COLOR = "#c62828", [6, 4], "#757575"
 # One colour per vendor, the same in every chart (Streamlit's own palette starts with two blues);
@@ -25,6 +25,7 @@ def _axis_format(key: str, precise: bool = False) -> str:
 
 MONTH_AXIS = alt.Axis(format="%Y-%m", formatType="time", labelAngle=0)
 TIME_FORMATS = {"month": "%Y-%m", "day": "%Y-%m-%d"}
+HALF_HOURS = [slot_label(slot) for slot in range(48)]  # every half-hour on the axis, calls or not
 
 
 def vendor_color(vendors: list[str]) -> alt.Color:
@@ -164,9 +165,12 @@ def interval_heatmap(pattern: pd.DataFrame, measure: str, threshold_s: float,
     level = label("service_level", threshold_s)
     if measure == "service_level":
         middle = target if target is not None else 0.8
+        # below the target: reds (darker further below); at or above it: greens
         color = alt.Color("service_level:Q", title=level, legend=alt.Legend(format=".0%"),
-                          scale=alt.Scale(domain=[0, middle, 1], range=[MISS_COLOR, "#fdd835", "#2e7d32"]))
-        title, subtitle = f"{level}(星期 × 半小时)", "红色低于合同目标,绿色高于目标;空白为无呼入"
+                          scale=alt.Scale(domain=[0, middle - 0.0001, middle, 1],
+                                          range=[MISS_COLOR, "#f8c4c4", "#c8e6c9", "#2e7d32"]))
+        title, subtitle = f"{level}(星期 × 半小时)", (f"红色:低于合同目标 {middle:.0%}(越深越差);"
+                                                    "绿色:达到目标;空白为无呼入")
     else:
         color = alt.Color("offered_mean:Q", title="日均呼入", scale=alt.Scale(scheme="blues"))
         title, subtitle = "日均呼入人工量(星期 × 半小时)", "该星期几的每个半小时平均呼入的呼叫数"
@@ -177,7 +181,7 @@ def interval_heatmap(pattern: pd.DataFrame, measure: str, threshold_s: float,
                alt.Tooltip("agents_c:Q", title="所需座席 Erlang C"),
                alt.Tooltip("agents_a:Q", title="所需座席 Erlang A")]
     chart = alt.Chart(pattern).mark_rect().encode(
-        x=alt.X("slot_name:O", title="时段(半小时)", sort=alt.SortField("slot"),
+        x=alt.X("slot_name:O", title="时段(半小时)", scale=alt.Scale(domain=HALF_HOURS),
                 axis=alt.Axis(labelAngle=-90, labelExpr="substring(datum.value, 0, 5)")),
         y=alt.Y("weekday_name:O", title=None, sort=list(WEEKDAYS)),
         color=color, tooltip=tooltip)
@@ -193,9 +197,9 @@ def staffing_by_slot(pattern: pd.DataFrame, weekday_name: str) -> alt.Chart:
     frame = frame.dropna(subset=["agents"])
     frame["model"] = frame["model"].map({"agents_c": "Erlang C", "agents_a": "Erlang A"})
     chart = alt.Chart(frame).mark_line(point=True, interpolate="step-after").encode(
-        x=alt.X("slot_name:O", title="时段(半小时)", sort=alt.SortField("slot"),
+        x=alt.X("slot_name:O", title="时段(半小时)", scale=alt.Scale(domain=HALF_HOURS),
                 axis=alt.Axis(labelAngle=-90, labelExpr="substring(datum.value, 0, 5)")),
-        y=alt.Y("agents:Q", title="所需在线座席"),
+        y=alt.Y("agents:Q", title="所需在线座席", axis=alt.Axis(format="d", tickMinStep=1)),
         color=alt.Color("model:N", title="模型", scale=alt.Scale(
             domain=["Erlang C", "Erlang A"], range=["#37474f", "#ef6c00"])),
         tooltip=[alt.Tooltip("slot_name:N", title="时段"), alt.Tooltip("model:N", title="模型"),

@@ -57,6 +57,7 @@ def test_admin_reads_what_a_new_version_changes_then_replaces_and_the_answer_say
         page.get_by_test_id("stFileUploaderDropzoneInput").set_input_files(str(second))
         page.get_by_text("已有文档的新版本").click()
         wait_for_rerun(page)
+        expect(page.get_by_text("替换哪个文档")).to_be_visible()  # the radio's rerun has drawn it
         page.get_by_test_id("stSelectbox").filter(has_text="替换哪个文档").click()
         page.get_by_role("option", name="外包细则").click()
         wait_for_rerun(page)
@@ -71,5 +72,5 @@ def test_admin_reads_what_a_new_version_changes_then_replaces_and_the_answer_say
         page.get_by_test_id("stChatInputTextArea").fill("外包细则第二条说了什么?")
         page.get_by_test_id("stChatInputTextArea").press("Enter")
         wait_for_rerun(page)
-        expect(page.get_by_text("新增或修改的条款", exact=False).first).to_be_visible()
+        expect(page.get_by_text("修改的条款,回答引用的是修改后的原文", exact=False).first).to_be_visible()
         page.close()

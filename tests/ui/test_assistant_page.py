@@ -123,3 +123,26 @@ def test_old_conversations_can_be_reopened_and_deleted(assistant):
     at = at.button(key="chat_history_delete").click().run()
     at = at.button(key="chat_history_delete_yes").click().run()
     assert [c.title for c in store.saved()] == ["什么是服务目录"]
+
+
+def test_deleting_the_open_conversation_starts_a_new_one(assistant):
+    at = ask(assistant(), "外包场地有什么要求？")
+    store = ConversationStore(assistant.data_dir)
+    [kept] = store.saved()
+    at.selectbox(key="chat_history_pick").set_value(kept.id)
+    at = at.button(key="chat_history_delete").click().run()
+    at = at.button(key="chat_history_delete_yes").click().run()
+    assert sources(at) == [] and "c" not in at.query_params
+    at = ask(at, "什么是服务目录")  # the next question starts a new kept conversation
+    assert not at.warning and [c.title for c in store.saved()] == ["什么是服务目录"]
+
+
+def test_a_reason_given_is_shown_again_after_a_refresh(assistant):
+    at = ask(assistant(), "外包场地有什么要求？")
+    key = f"chat_fb_{conversation(at)}_0"
+    at.session_state[key] = 0
+    at = at.run()
+    at.text_input(key=f"{key}_why").input("没有提到消防设施")
+    at = at.button(key=f"{key}_send").click().run()
+    again = assistant({"c": conversation(at)})
+    assert again.text_input(key=f"{key}_why").value == "没有提到消防设施"

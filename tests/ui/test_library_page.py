@@ -89,3 +89,12 @@ def test_a_new_version_shows_its_clause_changes_before_it_is_added(app_test, fre
     at = at.button(key="library_add").click().run()
     history = " ".join(md.value for md in at.markdown)
     assert "（新增 第四条；修改 第二条）" in history
+
+
+def test_replacing_with_a_different_document_is_warned_and_needs_a_choice(app_test,
+                                                                           fresh_built_data_dir):
+    at = upload(library_page(app_test, fresh_built_data_dir), "细则.txt", POLICY)
+    at.radio(key="library_mode").set_value("已有文档的新版本").run()
+    assert at.button(key="library_add").disabled  # nothing chosen to replace yet
+    at.selectbox(key="library_target").set_value("gbt-32314-2015").run()
+    assert any("删去了当前版本的大部分条款" in warning.value for warning in at.warning)
