@@ -4,6 +4,7 @@ from pathlib import Path
 
 from openpyxl import load_workbook
 from playwright.sync_api import Page, expect
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from tests.browser.server import wait_for_rerun
 
@@ -28,12 +29,20 @@ def test_manager_picks_elements_edits_the_catalogue_and_exports(page: Page, app_
     page.wait_for_timeout(500)  # the grid draws on a canvas after its box is laid out
     box = editor.bounding_box()
     assert box is not None
-    # the grid is a canvas: select 人工热线接听's first cell, move right to 目标值, edit it
-    page.mouse.click(box["x"] + 60, box["y"] + 35 + 17)
-    for _ in range(4):
-        page.keyboard.press("ArrowRight")
-    page.keyboard.press("Enter")  # opens the cell's editor
+    # the grid is a canvas: select 人工热线接听's first cell, move right to 目标值, edit it (a
+    # busy machine may draw the grid late: a click that found no cell is tried again)
     cell = page.locator("input.gdg-input")
+    for _ in range(3):
+        page.mouse.click(box["x"] + 60, box["y"] + 35 + 17)
+        for _ in range(4):
+            page.keyboard.press("ArrowRight")
+        page.keyboard.press("Enter")  # opens the cell's editor
+        try:
+            cell.wait_for(state="visible", timeout=5_000)
+            break
+        except PlaywrightTimeout:
+            page.keyboard.press("Escape")
+            page.wait_for_timeout(1_000)
     cell.fill("90")
     cell.press("Enter")
     expect(page.get_by_text("相对默认草稿修改或新增 1 项，删除 0 项")).to_be_visible()

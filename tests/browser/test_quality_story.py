@@ -29,7 +29,7 @@ def test_a_disliked_answer_becomes_an_evaluation_case_that_is_run(page: Page, ap
     expect(panel).to_contain_text("应直接说按标准配备消防设施")
     panel.get_by_test_id("stSelectbox").first.click()
     page.keyboard.type("运营场所外包")  # the list is long: typing narrows it
-    page.get_by_role("option", name=re.compile(r"4\.3 运营场所外包")).click()
+    page.get_by_role("option", name=re.compile(r"第4\.3条 运营场所外包")).click()
     wait_for_rerun(page)
     panel.get_by_role("button", name="加入本行评估集").first.click()
     wait_for_rerun(page)
