@@ -3,7 +3,7 @@ changed (with the changed words marked), matched by clause number."""
 from __future__ import annotations
 
 import difflib
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 
 from ingest.documents import ParsedDocument
 
@@ -58,9 +58,6 @@ class VersionDiff:
     def record(self) -> dict[str, list[str]]:
         """The clause numbers by kind, as the library's history keeps them."""
         return {kind: [change.clause for change in self.of_kind(kind)] for kind in KINDS}
-
-    def to_dict(self) -> dict:
-        return {"changes": [asdict(change) for change in self.changes]}
 
 
 def describe(record: dict[str, list[str]] | None) -> str:

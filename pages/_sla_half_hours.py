@@ -53,9 +53,7 @@ def show(store: SlaStore, data: Board, threshold_s: float) -> None:
         else:
             st.caption("按“距目标差”排序：要达到目标还需在门限内多接通的呼叫数。合同按整月考核，"
                        "整月达标的外包商也可能有个别半小时未达标：这里列出的是排班与现场管理可改进之处。")
-            when = f"{worst['day']:%Y-%m-%d}（{intervals.WEEKDAYS[worst['day'].weekday()]}）" \
-                   f"{intervals.slot_label(worst['slot'])}"
-            st.markdown(f"**最差时段：{when}**")
+            st.markdown(f"**最差时段：{intervals.interval_label(worst['day'], worst['slot'])}**")
             cells = st.columns(4)
             cells[0].metric("呼入人工量", f"{worst['offered']} 通")
             cells[1].metric("服务水平", f"{worst['service_level']:.1%}")

@@ -55,6 +55,8 @@ def test_admin_reads_what_a_new_version_changes_then_replaces_and_the_answer_say
         expect(page.get_by_text("已加入「外包细则.docx」")).to_be_visible(timeout=120_000)
 
         page.get_by_test_id("stFileUploaderDropzoneInput").set_input_files(str(second))
+        expect(page.get_by_test_id("stMetric").filter(has_text="条款数")).to_contain_text("4")
+        wait_for_rerun(page)  # the new file's preview is drawn before its mode is chosen
         page.get_by_text("已有文档的新版本").click()
         wait_for_rerun(page)
         expect(page.get_by_text("替换哪个文档")).to_be_visible()  # the radio's rerun has drawn it
