@@ -1,9 +1,9 @@
 """The house's layering, read from the imports of every module (nothing is run).
 
 From the top: the UI (app.py, pages/), then scoring/ (the features and the composition root),
-knowledge/ (reading the index, answering), ingest/ (documents to clauses to index), and at the
-bottom settings, errors, cli, escaping and storage. A module imports its own package and the
-layers below it only.
+knowledge/ (reading the index, answering), ingest/ (documents to clauses to index), access/ and
+audit/ (who may change what, and the trail of what was changed), and at the bottom settings,
+errors, cli, escaping and storage. A module imports its own package and the layers below it only.
 """
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ import pytest
 
 from settings import PROJECT_ROOT
 
-LAYERS = (("app", "pages"), ("scoring",), ("knowledge",), ("ingest",),
+LAYERS = (("app", "pages"), ("scoring",), ("knowledge",), ("ingest",), ("access", "audit"),
           ("settings", "errors", "cli", "escaping", "storage"))
 RANK = {package: rank for rank, packages in enumerate(LAYERS) for package in packages}
 DOMAIN = ("scoring", "knowledge", "ingest")
