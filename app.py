@@ -6,11 +6,30 @@ import streamlit as st
 
 from errors import UserError
 from pages._locale import install_chinese_chrome
+from pages._session import (
+    actor,
+    identity_sidebar,
+    may,
+    sign_in_screen,
+    sso_configured,
+)
 
 log = logging.getLogger("csc")
 
 st.set_page_config(page_title="客服中心外包管理助手", page_icon="🏦", layout="wide")
 
+install_chinese_chrome()
+try:
+    person = actor()
+except UserError as error:  # the file of people and roles cannot be read: nobody may act
+    st.error(str(error))
+    st.stop()
+if person is None:  # the bank's SSO is configured and nobody has signed in yet
+    sign_in_screen()
+administration = [page for page, action in (
+    (st.Page("pages/people.py", title="用户与角色", icon=":material/group:"), "roles.grant" if sso_configured() else ""),
+    (st.Page("pages/audit.py", title="审计日志", icon=":material/policy:"), "audit.view"),
+) if action and may(action)]
 navigation = st.navigation({
     "概览": [st.Page("pages/home.py", title="首页", icon=":material/home:", default=True),
            st.Page("pages/assistant.py", title="智能问答", icon=":material/forum:")],
@@ -20,9 +39,10 @@ navigation = st.navigation({
     "外包管理": [st.Page("pages/scope.py", title="范围自检", icon=":material/fact_check:"),
              st.Page("pages/elements.py", title="外包要素", icon=":material/account_tree:"),
              st.Page("pages/sla.py", title="SLA看板", icon=":material/monitoring:")],
+    **({"系统": administration} if administration else {}),
 })
-install_chinese_chrome()
 try:
+    identity_sidebar(person)
     navigation.run()
 except UserError as error:  # a setting, a model or a file the user can fix: say what to do
     st.error(str(error))

@@ -11,6 +11,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
+from access.gate import Gate
 from cli import CommandLine
 from ingest.documents import info_for_file, parse_document
 from ingest.indexer import Indexer
@@ -37,7 +38,8 @@ def parse(args: argparse.Namespace) -> None:
 
 
 def build(args: argparse.Namespace) -> None:
-    indexer = Indexer(load_settings())
+    settings = load_settings()
+    indexer, gate = Indexer(settings), Gate.for_settings(settings)
 
     def add_files(library: DocumentLibrary) -> None:
         for name in args.files:
@@ -50,10 +52,17 @@ def build(args: argparse.Namespace) -> None:
             info = library.add(data, path.name, short_name=path.stem, title=path.stem)
             print(f"已加入文档 {info.short_name}")
 
+    def summary(result) -> str:
+        return "索引已是最新" if result.up_to_date else \
+            f"{result.chunks} 个片段，新计算向量 {result.embedded} 个"
+
     if args.files:
-        _, result = indexer.change(add_files, on_progress=_progress_bar)
+        _, result = gate.perform(gate.command_line(), "documents.add", "、".join(
+            Path(name).name for name in args.files), lambda: indexer.change(
+            add_files, on_progress=_progress_bar), summary=lambda outcome: summary(outcome[1]))
     else:
-        result = indexer.build(on_progress=_progress_bar, force=args.force)
+        result = gate.perform(gate.command_line(), "index.rebuild", "全部文档", lambda: indexer.build(
+            on_progress=_progress_bar, force=args.force), summary=summary)
     for notice in indexer.notices:
         print(notice)
     if result.up_to_date:

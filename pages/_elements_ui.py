@@ -8,6 +8,7 @@ from escaping import plain
 from pages._records import SavedRecordControls
 from pages._resources import services
 from pages._scope_ui import scope_checker
+from pages._session import owned
 from scoring.elements.drafts import DraftStore, SavedDraft
 from scoring.elements.model import ElementError, ElementModel, Plan
 from scoring.elements.report import comparison_table, plan_counts, requirement_changes
@@ -31,7 +32,7 @@ def element_model() -> ElementModel:
 
 
 def draft_store() -> DraftStore:
-    return services().drafts
+    return owned(services().drafts)
 
 
 def threshold_s() -> float:
@@ -108,7 +109,8 @@ def new_draft() -> None:
         del state[name]
 
 
-RECORDS = SavedRecordControls("草稿", "elements_draft", draft_store, fill_from, new=new_draft)
+RECORDS = SavedRecordControls("草稿", "elements_draft", draft_store, fill_from, new=new_draft,
+                              delete_action="elements.delete")
 
 
 def comparison(model: ElementModel) -> None:

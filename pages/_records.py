@@ -9,6 +9,8 @@ import streamlit as st
 
 from errors import UserError
 from escaping import plain
+from pages._confirm import confirm_button
+from pages._session import may, perform
 
 
 @dataclass(frozen=True)
@@ -16,9 +18,10 @@ class SavedRecordControls:
     """What the buttons of one kind of saved record do.
 
     Widgets and state keys start with ``key``: <key>_pick (the record chosen in the list),
-    <key>_open, <key>_new, <key>_delete (then _yes / _no), <key>_deleting (the record 删除 was
-    clicked for, so choosing another one afterwards cannot change what is deleted), <key>_id (the
-    record open on the page), <key>_message and <key>_problem (shown on the next run).
+    <key>_open, <key>_new, <key>_delete (then _yes / _no, the shared confirmation), <key>_id (the
+    record open on the page), <key>_message and <key>_problem (shown on the next run). Deleting
+    is the action ``delete_action`` (absent for those whose roles do not allow it; None: anyone
+    may delete, as their own conversations).
     """
 
     noun: str  # 自评, 草稿
@@ -28,6 +31,7 @@ class SavedRecordControls:
     new: Callable[[], None]  # start again from an empty page
     new_label: str = "新建"
     forget: tuple[str, ...] = ()  # other state keys that may hold a deleted record's id
+    delete_action: str | None = None  # the action id of deleting (roles.toml)
 
     def saved(self) -> dict[int, Any]:
         """The saved records by id; none, with the reason shown, when the store cannot be read
@@ -49,9 +53,11 @@ class SavedRecordControls:
                              placeholder=f"选择一份{self.noun}")
         columns[1].button("打开", key=f"{key}_open", on_click=self._open, disabled=not saved)
         columns[2].button(self.new_label, key=f"{key}_new", on_click=self.new)
-        columns[3].button("删除", key=f"{key}_delete", disabled=not saved,
-                          on_click=lambda: state.update({f"{key}_deleting": state.get(f"{key}_pick")}))
-        self._confirm(saved, stacked)
+        if self.delete_action is None or may(self.delete_action):
+            confirm_button(f"{key}_delete", "删除", lambda chosen: f"确定删除{self.noun}「"
+                           f"{saved[chosen].title if chosen in saved else chosen}」？删除后无法恢复。",
+                           self._delete, lambda: state.get(f"{key}_pick"), disabled=not saved,
+                           confirm_label="确认删除", place=columns[3])
         if message := state.pop(f"{key}_message", None):
             st.success(message)
         if problem := state.pop(f"{key}_problem", None):
@@ -79,24 +85,15 @@ class SavedRecordControls:
         state[f"{self.key}_id"] = record.id
         self.notify(f"已打开{self.noun}「{plain(record.title)}」。")
 
-    def _confirm(self, saved: dict[int, Any], stacked: bool = False) -> None:
-        """The second step of 删除: name the record chosen in the first, with 确认删除 and 取消."""
-        state, pending = st.session_state, st.session_state.get(f"{self.key}_deleting")
-        if pending not in saved:
-            return
-        st.warning(f"确定删除{self.noun}「{plain(saved[pending].title)}」？删除后无法恢复。")
-        yes, no, _ = st.columns([1, 1, 1 if stacked else 4])
-        yes.button("确认删除", key=f"{self.key}_delete_yes", type="primary", on_click=self._delete,
-                   args=(pending, saved[pending].title))
-        no.button("取消", key=f"{self.key}_delete_no",
-                  on_click=lambda: state.pop(f"{self.key}_deleting", None))
-
-    def _delete(self, record_id: int, title: str) -> None:
+    def _delete(self, record_id: int) -> None:
         """Delete a saved record; the page keeps its content (saving again makes a new one)."""
         state = st.session_state
-        state.pop(f"{self.key}_deleting", None)
         try:
-            self.store().delete(record_id)
+            title = self.store().load(record_id).title
+            if self.delete_action is None:
+                self.store().delete(record_id)
+            else:
+                perform(self.delete_action, title, lambda: self.store().delete(record_id))
         except UserError as error:
             state[f"{self.key}_problem"] = str(error)
             return

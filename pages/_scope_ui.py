@@ -8,6 +8,7 @@ from pandas.io.formats.style import Styler
 from escaping import plain
 from pages._records import SavedRecordControls
 from pages._resources import knowledge_base, services, text_table
+from pages._session import owned
 from scoring.scope.assessments import AssessmentStore, SavedAssessment
 from scoring.scope.checker import ScopeChecker, ScopeVerdict
 from scoring.scope.function_list import FunctionListError, prepare, read_upload, split_lines
@@ -27,7 +28,7 @@ def checklist() -> list[ChecklistItem]:
 
 
 def assessment_store() -> AssessmentStore:
-    return services().assessments
+    return owned(services().assessments)
 
 
 def run_check(picked: list[str], typed: str, upload) -> None:
@@ -100,7 +101,7 @@ def fill_from(saved: SavedAssessment) -> None:
 
 RECORDS = SavedRecordControls("自评", "assessment", assessment_store, fill_from,
                               new=load_into_session, new_label="新建自评",
-                              forget=("assessment_compare",))
+                              forget=("assessment_compare",), delete_action="scope.delete")
 
 
 def checklist_widgets() -> None:

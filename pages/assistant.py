@@ -9,6 +9,8 @@ from knowledge.answer import Answer, QuestionError
 from knowledge.assistant import EXAMPLE_QUESTIONS, transcript_markdown
 from pages._records import SavedRecordControls
 from pages._resources import current_documents, knowledge_base, services
+from pages._session import owned
+from scoring.assistant.conversations import ConversationStore
 
 st.title("智能问答")
 st.caption("依据已加载的文档回答，逐字引用条款原文并注明出处；文档未涉及的问题会直接说明。"
@@ -43,7 +45,12 @@ def new_conversation() -> None:
     st.query_params.pop("c", None)
 
 
-history = SavedRecordControls("对话", "chat_history", lambda: services().conversations,
+def conversations() -> ConversationStore:
+    """This person's conversations."""
+    return owned(services().conversations)
+
+
+history = SavedRecordControls("对话", "chat_history", conversations,
                               open_conversation, new_conversation, new_label="新对话",
                               forget=("chat_conversation",))
 if state.get("chat_conversation") is None and any(p is not None for _, _, p in turns):
@@ -53,7 +60,7 @@ if "chat_conversation" not in state:  # a new session: the address may name a ke
     wanted = st.query_params.get("c", "")
     if wanted.isdigit():
         try:
-            open_conversation(services().conversations.load(int(wanted)))
+            open_conversation(conversations().load(int(wanted)))
         except UserError:
             st.query_params.pop("c", None)
             state["chat_problem"] = "链接中的对话已不存在（可能已被删除），已开始新的对话。"
@@ -62,7 +69,7 @@ if "chat_conversation" not in state:  # a new session: the address may name a ke
 def keep_turn(question: str, answer: Answer) -> None:
     """Add the answer to the kept conversation; the chat goes on when it cannot be kept."""
     try:
-        conversation, position = services().conversations.add_turn(
+        conversation, position = conversations().add_turn(
             state["chat_conversation"], question, answer)
     except UserError as error:
         turns.append((question, answer, None))
@@ -77,7 +84,7 @@ def rated(conversation: int, position: int, key: str) -> None:
     """Keep a 👍/👎 and the optional reason."""
     value = state.get(key)
     try:
-        services().conversations.rate(conversation, position, None if value is None else
+        conversations().rate(conversation, position, None if value is None else
                                       value == 1, state.get(f"{key}_why", ""))
     except UserError as error:
         state["chat_problem"] = str(error)
@@ -156,7 +163,7 @@ def show_feedback(conversation: int, position: int, liked: bool | None, reason: 
 ratings = {}
 if state["chat_conversation"] is not None and any(p is not None for _, _, p in turns):
     try:
-        kept = services().conversations.load(state["chat_conversation"])
+        kept = conversations().load(state["chat_conversation"])
         ratings = {position: (turn.liked, turn.reason) for position, turn in enumerate(kept.turns)}
     except UserError:
         ratings = {}

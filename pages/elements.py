@@ -8,6 +8,7 @@ from errors import UserError
 from escaping import plain
 from pages import _elements_ui as ui
 from pages._resources import text_table
+from pages._session import locked, perform
 from scoring.elements.model import ElementError
 from scoring.elements.report import (
     ElementReport,
@@ -113,17 +114,17 @@ with tabs[4]:
     if state.get("elements_draft_id") in saved:
         st.caption(f"保存时更新已打开的草稿「{plain(saved[state['elements_draft_id']].title)}」；"
                    "要另存一份，先点「新建」。")
-    if st.button("保存草稿", key="elements_save", type="primary"):
+    if not locked("elements.save") and st.button("保存草稿", key="elements_save", type="primary"):
         try:
             if items is None:
                 raise ElementError(f"草稿未保存：服务目录有 {len(problems)} 处问题（见「服务目录」）。")
             if blocking:
                 raise ElementError(f"草稿未保存：有 {len(blocking)} 项不得外包的项目既未删除，"
                                    "也未写明保留理由（见「服务目录」）。")
-            state["elements_draft_id"] = store.save(state.get("elements_title", ""),
-                                                    plan.combination, items,
-                                                    state.get("elements_draft_id"),
-                                                    overrides=overrides)
+            title = state.get("elements_title", "")
+            state["elements_draft_id"] = perform("elements.save", title, lambda: store.save(
+                title, plan.combination, items, state.get("elements_draft_id"),
+                overrides=overrides), summary=lambda _: f"服务目录 {len(items)} 项")
             ui.RECORDS.notify(f"草稿「{plain(state['elements_title'].strip())}」已保存。")
             st.rerun()
         except UserError as error:

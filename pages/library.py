@@ -7,7 +7,9 @@ from escaping import plain
 from ingest.clauses import FLAG_LABELS, STYLE_LABELS
 from ingest.errors import IngestError
 from ingest.versions import KINDS, describe
-from pages._resources import admin_password, current_documents, knowledge_base
+from pages._confirm import confirm_button
+from pages._resources import current_documents, knowledge_base
+from pages._session import locked, may, perform
 
 st.title("文档管理")
 st.caption("加载官方全文、配套标准、监管办法或行内制度。先预览解析结果，确认后再加入；"
@@ -15,23 +17,15 @@ st.caption("加载官方全文、配套标准、监管办法或行内制度。�
 
 base = knowledge_base()
 library = base.library
-password = admin_password(base.settings)
-if password:
-    given = st.text_input("管理密码（加载、替换、删除文档需要）", type="password", key="library_password")
-    can_change = password.matches(given)
-    if given and not can_change:
-        st.error("管理密码不正确。")
-else:
-    can_change = True
 
 
 def flags_text(counts: dict[str, int]) -> str:
     return ";".join(f"{FLAG_LABELS[flag].split('(')[0]} {n}" for flag, n in counts.items()) or "无"
 
 
-def apply(change, success: str) -> None:
-    """Run one library change (or, with none, a rebuild) with a progress bar; report the outcome
-    in Chinese."""
+def apply(action: str, target: str, change, success: str) -> None:
+    """Run one library change (or, with none, a rebuild) as this session's actor, with a
+    progress bar; report the outcome in Chinese."""
     bar = st.progress(0.0, text="正在重建索引…")
 
     def progress(done: int, total: int, stage: str) -> None:
@@ -39,8 +33,9 @@ def apply(change, success: str) -> None:
                      text=f"向量化 {done}/{total}" if total else "建立 BM25")
 
     try:
-        result = base.change(change, on_progress=progress)[1] if change else \
-            base.build(on_progress=progress)
+        result = perform(action, target, lambda: base.change(change, on_progress=progress)[1]
+                         if change else base.build(on_progress=progress),
+                         summary=lambda r: f"{r.chunks} 个片段，新计算向量 {r.embedded} 个")
     except UserError as error:
         bar.empty()
         st.error(plain(str(error)))
@@ -54,9 +49,10 @@ def apply(change, success: str) -> None:
 
 def rebuild_section() -> None:
     st.subheader("索引")
-    if st.button("重建索引", key="library_rebuild", disabled=not can_change,
-                 help="从已加载的文档重新建立索引；文档库或索引的文件损坏时，也由此恢复"):
-        apply(None, "")
+    if not locked("index.rebuild") and st.button(
+            "重建索引", key="library_rebuild",
+            help="从已加载的文档重新建立索引；文档库或索引的文件损坏时，也由此恢复"):
+        apply("index.rebuild", "全部文档", None, "")
 
 
 def show_changes(diff) -> None:
@@ -105,19 +101,28 @@ for entry in entries:
                         f"`{version.content_hash[:12]}`" + describe(version.changes))
         key = entry.info.doc_id
         others = [v.version for v in entry.versions if v.version != entry.current]
-        if others:
+        name = entry.info.short_name
+        if others and may("documents.restore"):
             chosen = st.selectbox("恢复到版本", others, key=f"library_version_{key}")
-            if st.button("恢复此版本", key=f"library_restore_{key}", disabled=not can_change):
-                apply(lambda lib, k=key, v=chosen: lib.restore(k, v), f"已恢复 {chosen}。")
-        if not entry.removed and st.button("移除文档", key=f"library_remove_{key}",
-                                           disabled=not can_change):
-            apply(lambda lib, k=key: lib.remove(k), f"已移除「{entry.info.short_name}」。")
+            if st.button("恢复此版本", key=f"library_restore_{key}"):
+                apply("documents.restore", f"{name} {chosen}",
+                      lambda lib, k=key, v=chosen: lib.restore(k, v), f"已恢复 {chosen}。")
+        if not entry.removed and may("documents.remove"):
+            confirm_button(f"library_remove_{key}", "移除文档", lambda k, n=name: (
+                f"确定移除「{n}」？移除后问答不再引用它；历史版本保留，可以恢复。"),
+                lambda k: st.session_state.update(library_removing=k), key, confirm_label="确认移除")
+            if st.session_state.get("library_removing") == key:
+                st.session_state.pop("library_removing")
+                apply("documents.remove", name, lambda lib, k=key: lib.remove(k), f"已移除「{name}」。")
 
 st.subheader("加载文档")
+if locked("documents.add"):
+    rebuild_section()
+    st.stop()
 upload = st.file_uploader(f"上传 .txt / .md / .pdf / .docx(单个文件不超过 {base.settings.max_upload_mb} MB)",
                           max_upload_size=base.settings.max_upload_mb,
                           type=["txt", "md", "pdf", "docx"],
-                          key="library_upload", disabled=not can_change)
+                          key="library_upload")
 if upload is not None:
     data = upload.getvalue()
     try:
@@ -161,8 +166,10 @@ if upload is not None:
             return lib.add_version(target, data, upload.name)
     add, cancel = st.columns(2)
     if add.button("加入知识库", type="primary", key="library_add",
-                  disabled=not can_change or (mode != "新文档" and target is None)):
-        apply(change, f"已加入「{upload.name}」。")
+                  disabled=mode != "新文档" and target is None):
+        action, what = ("documents.add", upload.name) if mode == "新文档" else \
+            ("documents.replace", f"{active[target]} ← {upload.name}")
+        apply(action, what, change, f"已加入「{upload.name}」。")
     if cancel.button("取消", key="library_cancel"):
         st.session_state.pop("library_upload", None)
         st.rerun()

@@ -1,11 +1,15 @@
 """问答质量: run the evaluation sets, see the figures and their history, and turn the answers users
 disliked into cases of the bank's own set."""
+from functools import partial
+
 import pandas as pd
 import streamlit as st
 
 from errors import UserError
 from escaping import plain
+from pages._confirm import confirm_button
 from pages._resources import current_documents, services, text_table
+from pages._session import attempt, locked, may, perform, show_refusal
 from scoring.assistant.quality import BANK_SET, SHIPPED_SETS, run_table
 
 UNCOVERED = ""  # the choice "no loaded document answers it"
@@ -19,6 +23,7 @@ st.title("问答质量")
 st.caption("用评估集检查智能问答：引用是否正确、范围外与文档未涉及的问题是否如实说明、回答多快。"
            "用户点了 👎（没用）的回答可加入本行评估集；改动文档或设置后再评估一次，与以前的结果比较。")
 quality, state = services().quality, st.session_state
+show_refusal()
 def clause_label(short_name: str, clause: str, title: str) -> str:
     number = clause if clause.startswith(("第", "段", "前言", "引言")) else f"第{clause}条"
     return f"{short_name} {number} {title}".strip()
@@ -48,10 +53,14 @@ with tabs[0]:
     sizes = {name: len(quality.rows(name)) for name in [*SHIPPED_SETS, BANK_SET]}
     name = st.selectbox("评估集", list(sizes), key="quality_set",
                         format_func=lambda n: f"{n}（{sizes[n]} 题）")
-    if st.button("运行评估", key="quality_run", type="primary", disabled=not sizes[name]):
+    if not locked("quality.evaluate") and st.button("运行评估", key="quality_run", type="primary",
+                                                    disabled=not sizes[name]):
         try:
             with st.spinner("正在逐题提问…"):
-                state["quality_last"] = quality.run(name, services().ask)
+                state["quality_last"] = perform(
+                    "quality.evaluate", name, lambda: quality.run(name, services().ask),
+                    summary=lambda run: "；".join(f"{label} {run.report[key]:.3g}" for key, label, _
+                                                  in FIGURES if run.report.get(key) is not None))
         except UserError as error:
             st.error(plain(str(error)))
     if last := state.get("quality_last"):
@@ -78,6 +87,8 @@ with tabs[1]:
             if turn.question in known:
                 st.caption("已在本行评估集中。")
                 continue
+            if not may("quality.case_add"):
+                continue
             left, right = st.columns([3, 1], vertical_alignment="bottom")
             options = [UNCOVERED, *clauses]
             first = turn.answer.citations[0].clause if turn.answer.citations else UNCOVERED
@@ -86,7 +97,9 @@ with tabs[1]:
                                       format_func=lambda c: clauses.get(c, "文档未涉及（应答“未涉及”）"))
             if right.button("加入本行评估集", key=f"{key}_add"):
                 try:
-                    quality.add_case(turn.question, [expected] if expected else None, turn.reason)
+                    perform("quality.case_add", turn.question, partial(
+                        quality.add_case, turn.question, [expected] if expected else None,
+                        turn.reason), before="", summary=lambda _, e=expected: f"应引用 {e or '文档未涉及'}")
                     st.rerun()
                 except UserError as error:
                     st.error(plain(str(error)))
@@ -101,12 +114,13 @@ with tabs[2]:
             "应引用": "文档未涉及" if case.uncovered else clauses.get(case.clauses[0], case.clauses[0]),
             "备注": case.note, "加入时间": case.created_at.replace("T", " ")} for case in cases])),
             hide_index=True)
-        left, right = st.columns([3, 1], vertical_alignment="bottom")
-        chosen = left.selectbox("删除一道题", [case.id for case in cases], key="quality_delete_pick",
-                                format_func=lambda i: next(c.question for c in cases if c.id == i))
-        if right.button("删除", key="quality_delete"):
-            try:
-                quality.delete_case(chosen)
-                st.rerun()
-            except UserError as error:
-                st.error(plain(str(error)))
+        if may("quality.case_delete"):
+            left, right = st.columns([3, 1], vertical_alignment="bottom")
+            questions = {case.id: case.question for case in cases}
+            chosen = left.selectbox("删除一道题", list(questions), key="quality_delete_pick",
+                                    format_func=questions.get)
+            with right:
+                confirm_button("quality_delete", "删除", lambda i: f"确定从本行评估集删除「{questions.get(i, i)}」？",
+                               lambda i: attempt("quality.case_delete", questions.get(i, str(i)),
+                                                 lambda: quality.delete_case(i)), chosen,
+                               confirm_label="确认删除")

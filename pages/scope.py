@@ -7,6 +7,7 @@ from errors import UserError
 from escaping import plain
 from pages import _scope_ui as ui
 from pages._resources import keep, kept_across_pages, knowledge_base, text_table
+from pages._session import locked, perform
 from scoring.scope.functions import VERDICT_LABELS
 from scoring.scope.governance import compare, score
 from scoring.scope.report import (
@@ -83,12 +84,13 @@ with assessment_tab:
     answers = ui.answers_in_session()
     result = score(items, answers)
     st.progress(len(answers) / len(items), text=f"已作答 {len(answers)}/{len(items)} 项")
-    if st.button("保存自评", key="assessment_save", type="primary"):
+    if not locked("scope.save") and st.button("保存自评", key="assessment_save", type="primary"):
         try:
             functions = [item.function for item in verdicts]
-            st.session_state["assessment_id"] = store.save(
-                st.session_state.get("assessment_title", ""), answers, functions,
-                st.session_state.get("assessment_id"))
+            title = st.session_state.get("assessment_title", "")
+            st.session_state["assessment_id"] = perform("scope.save", title, lambda: store.save(
+                title, answers, functions, st.session_state.get("assessment_id")),
+                summary=lambda _: f"已作答 {len(answers)}/{len(items)} 项，职能 {len(functions)} 项")
             st.success("自评已保存" + ("。" if result.complete else "，尚未完成，之后可以打开继续填写。"))
         except UserError as error:
             st.error(plain(str(error)))

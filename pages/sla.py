@@ -2,10 +2,19 @@
 import pandas as pd
 import streamlit as st
 
-from errors import UserError
 from escaping import plain
 from pages import _sla_half_hours
+from pages._confirm import confirm_button
 from pages._resources import services, text_table
+from pages._session import locked, may, show_refusal
+from pages._sla_changes import (
+    clear_sample,
+    import_section,
+    reset_targets,
+    save_targets,
+    scope_name,
+    show_outcome,
+)
 from scoring.sla import board, charts, queries, sample, targets
 from scoring.sla.erlang import StaffingInput, required_agents, required_agents_abandoning
 from scoring.sla.errors import SlaInputError
@@ -29,30 +38,6 @@ def waits(_store: SlaStore, path: str, version: str, month) -> tuple[pd.DataFram
     return queries.wait_curve(_store, month), queries.hourly_profile(_store, month)
 
 
-def import_upload(store: SlaStore, upload, partial: bool) -> None:
-    """Import the uploaded file; keep the outcome for the next run."""
-    try:
-        result = store.import_file(upload.getvalue(), upload.name, allow_partial=partial)
-        outcome = (result.stored, result.summary(), result.rejected.head(200), result.rejected_csv())
-    except UserError as error:
-        outcome = (False, str(error), None, None)
-    st.session_state["sla_outcome"] = outcome
-
-
-def show_outcome() -> None:
-    """The last import's outcome: message, rejected rows, download."""
-    if "sla_outcome" not in st.session_state:
-        return
-    stored, text, rejected, download = st.session_state["sla_outcome"]
-    (st.success if stored else st.error)(plain(text))
-    if rejected is not None and len(rejected):
-        st.caption(f"有错误的行(前 {len(rejected)} 行)，每行一条说明：")
-        st.dataframe(rejected, hide_index=True)
-    if download:
-        st.download_button("下载有错误的行（CSV，含错误说明）", download, "rejected_rows.csv",
-                           "text/csv", key="sla_rejected_download")
-
-
 def kpi_config() -> dict:
     """Column formats with each indicator's definition as the header's help."""
     return {title: st.column_config.NumberColumn(title, help=definition, format=FORMATS[unit])
@@ -73,23 +58,15 @@ if store.shows_sample():
     with st.container(border=True):
         st.warning("**示例数据**:当前显示的是自动生成的示例话单（3 家虚构外包商、90 天，其中一家逐月下滑）,"
                    "不是真实数据。导入真实话单或报表后，示例数据自动清除。", icon="⚠️")
-        if st.button("清除示例数据", key="sla_clear_sample"):
-            store.clear_sample()
-            st.rerun()
+        if may("sla.clear_sample"):
+            confirm_button("sla_clear_sample", "清除示例数据",
+                           lambda _: "确定清除示例数据？清除后看板为空，直到导入真实数据。",
+                           lambda _: clear_sample(store))
 
 with st.expander("导入话单或外包商报表", expanded=not store.counts()["imports"]):
-    st.caption("话单：每通请求人工的呼叫一行(call_id、vendor、queue、arrived_at、answered_at、ended_at、"
-               "talk_s、hold_s、acw_s，可选 resolved_first_contact、csat、qa_score、complaint),"
-               "中英文列名均可。报表：外包商、期间（月或日）、指标、数值（长表），或每个指标一列（宽表）。"
-               "默认有任何错误行则整份不导入；重复导入同一记录不会重复计数。")
-    upload = st.file_uploader("CSV(UTF-8 / GBK)、Excel(.xlsx)或 Parquet 文件",
-                              max_upload_size=services().settings.sla_max_upload_mb,
-                              type=["csv", "txt", "xlsx", "parquet"], key="sla_upload")
-    partial = st.checkbox("只导入有效行（有错误的行不导入，可下载查看）", key="sla_partial")
-    if st.button("导入", key="sla_import", type="primary", disabled=upload is None):
-        import_upload(store, upload, partial)
-        st.rerun()
+    import_section(store)
 show_outcome()  # outside the section, which folds once something is imported
+show_refusal()
 
 data = board_data(store, str(store.path), store.version(), N)
 if data.empty:
@@ -139,31 +116,30 @@ with tabs[3]:
 
 with tabs[4]:
     scope = st.selectbox("适用范围", [DEFAULT, *data.vendors], key="sla_scope",
-                         format_func=lambda s: "默认（未单独设置的外包商）" if s == DEFAULT else s)
+                         format_func=scope_name)
     contract = targets.contract_for(data.contracts, scope)
     suffix = "default" if scope == DEFAULT else scope
     st.caption("目标值按显示单位填写（比率填百分数，如 80 表示 80%）。权重决定达成得分；未达标扣款按月服务费"
                "百分比计，合计不超过扣款上限。"
                + ("" if scope in data.contracts else "该外包商尚未单独设置，以下为默认目标。"))
     edited = st.data_editor(
-        targets.editor_frame(contract, N), key=f"sla_targets_{suffix}", disabled=["指标", "单位"],
+        targets.editor_frame(contract, N), key=f"sla_targets_{suffix}",
+        disabled=["指标", "单位"] if may("sla.targets") else True,
         hide_index=True, placeholder="",
         column_config={"方向": st.column_config.SelectboxColumn(options=["≥", "≤"])})
     cap = st.number_input("每月扣款上限（月服务费 %）", 0.0, 100.0, float(contract.cap_pct),
-                          format="%.1f", key=f"sla_cap_{suffix}")
-    left, right = st.columns(2)
-    if left.button("保存目标", key="sla_save_targets", type="primary"):
-        try:
-            targets.save_contract(store, targets.contract_from_editor(edited, cap, scope))
-            st.session_state["sla_targets_saved"] = scope
-            st.rerun()
-        except UserError as error:
-            st.error(plain(str(error)))
-    if right.button("恢复默认", key="sla_reset_targets"):
-        targets.delete_contract(store, scope)
-        for widget in (f"sla_targets_{suffix}", f"sla_cap_{suffix}"):
-            st.session_state.pop(widget, None)
-        st.rerun()
+                          format="%.1f", key=f"sla_cap_{suffix}", disabled=not may("sla.targets"))
+    if not locked("sla.targets"):
+        left, right = st.columns(2)
+        left.button("保存目标", key="sla_save_targets", type="primary", on_click=save_targets,
+                    args=(store, edited, cap, scope, contract))
+        if scope in data.contracts:
+            with right:
+                confirm_button("sla_reset_targets", "恢复默认", lambda s: "确定删除「" + (
+                    "默认目标" if s == DEFAULT else s) + "」单独设置的目标，恢复为出厂默认？",
+                    reset_targets, scope)
+    if problem := st.session_state.pop("sla_targets_problem", None):
+        st.error(plain(problem))
     if not targets.unchanged(edited, cap, contract, scope):
         st.info("有未保存的修改：点“保存目标”后生效。")
     elif st.session_state.get("sla_targets_saved") == scope:

@@ -1,6 +1,7 @@
 """Saved records: titled rows with detail rows in an SQLite file; every change is all or nothing."""
 from __future__ import annotations
 
+import copy
 import sqlite3
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import closing, contextmanager
@@ -8,10 +9,16 @@ from datetime import datetime
 from pathlib import Path
 from typing import ClassVar, Generic, TypeVar
 
+from access.gate import LOCAL_USER
 from storage import is_writable, require_writable
 
 MAX_TITLE_CHARS = 100
 Record = TypeVar("Record")
+
+
+def owner_note(owner_name: str) -> str:
+    """Who made a record, as its label in a list says it (nothing in single-user mode)."""
+    return f"{owner_name}," if owner_name and owner_name != LOCAL_USER else ""
 
 
 class SavedRecordStore(Generic[Record]):
@@ -21,6 +28,10 @@ class SavedRecordStore(Generic[Record]):
     one record in ``_read``; its ``save`` checks its own input and hands the rows to ``_write``.
     Columns added after a file was first made come from ``added_columns`` (ALTER TABLE … ADD
     COLUMN, run once on a file that lacks them).
+
+    Every record has an owner (who made it; records older than sign-in belong to 本机用户).
+    ``for_owner`` gives the store as one person uses it: what they save is theirs, and a
+    ``private`` kind of record (conversations) is seen, opened and deleted by its owner only.
     """
 
     db_file: ClassVar[str]
@@ -29,23 +40,33 @@ class SavedRecordStore(Generic[Record]):
     table: ClassVar[str]
     noun: ClassVar[str]
     error: ClassVar[type[Exception]]
+    private: ClassVar[bool] = False
 
     def __init__(self, data_dir: Path):
         self.path = Path(data_dir) / self.db_file
+        self.owner, self.owner_name = LOCAL_USER, LOCAL_USER
+
+    def for_owner(self, owner: str, owner_name: str) -> SavedRecordStore[Record]:
+        """This store as one person uses it."""
+        mine = copy.copy(self)
+        mine.owner, mine.owner_name = owner, owner_name
+        return mine
 
     def saved(self) -> list[Record]:
-        """Every saved record, most recently saved first."""
+        """Every saved record (of the owner, for private records), most recently saved first."""
         if not self.path.exists():
             return []
+        mine, args = (" WHERE owner = ?", (self.owner,)) if self.private else ("", ())
         with self._connection() as db:
             ids = [row[0] for row in db.execute(
-                f"SELECT id FROM {self.table} ORDER BY updated_at DESC, id DESC")]
+                f"SELECT id FROM {self.table}{mine} ORDER BY updated_at DESC, id DESC", args)]
             return [self._read(db, record_id) for record_id in ids]
 
     def load(self, record_id: int) -> Record:
         if not self.path.exists():
             raise self._missing(record_id)
         with self._connection() as db:
+            self._check_owner(db, record_id)
             return self._read(db, record_id)
 
     def delete(self, record_id: int) -> None:
@@ -54,7 +75,19 @@ class SavedRecordStore(Generic[Record]):
             raise self._missing(record_id)
         require_writable(self.path.parent)
         with self._connection() as db, db:  # the inner `with db` commits, or rolls back on error
+            self._check_owner(db, record_id)
             if db.execute(f"DELETE FROM {self.table} WHERE id = ?", (record_id,)).rowcount == 0:
+                raise self._missing(record_id)
+
+    def owner_name_of(self, db: sqlite3.Connection, record_id: int) -> str:
+        row = db.execute(f"SELECT owner_name FROM {self.table} WHERE id = ?", (record_id,)).fetchone()
+        return row[0] if row else ""
+
+    def _check_owner(self, db: sqlite3.Connection, record_id: int) -> None:
+        """A private record of someone else is as good as missing."""
+        if self.private:
+            row = db.execute(f"SELECT owner FROM {self.table} WHERE id = ?", (record_id,)).fetchone()
+            if row is None or row[0] != self.owner:
                 raise self._missing(record_id)
 
     def _title(self, title: str) -> str:
@@ -78,10 +111,11 @@ class SavedRecordStore(Generic[Record]):
         with self._connection() as db, db:  # the inner `with db` commits, or rolls back on error
             if record_id is None:
                 record_id = db.execute(
-                    f"INSERT INTO {self.table} ({', '.join(columns)}, created_at, updated_at)"
-                    f" VALUES ({', '.join('?' * (len(columns) + 2))})",
-                    (*values, stamp, stamp)).lastrowid
+                    f"INSERT INTO {self.table} ({', '.join(columns)}, created_at, updated_at, owner,"
+                    f" owner_name) VALUES ({', '.join('?' * (len(columns) + 4))})",
+                    (*values, stamp, stamp, self.owner, self.owner_name)).lastrowid
             else:
+                self._check_owner(db, record_id)
                 assignments = ", ".join(f"{column} = ?" for column in columns)
                 cursor = db.execute(
                     f"UPDATE {self.table} SET {assignments}, updated_at = ? WHERE id = ?",
@@ -116,7 +150,9 @@ class SavedRecordStore(Generic[Record]):
                 f"改动;请从备份恢复,或把它改名移开后重新开始(之前保存的{self.noun}将不显示)。") from None
 
     def _add_columns(self, db: sqlite3.Connection) -> None:
-        for table, column, definition in self.added_columns:
+        owner_columns = ((self.table, "owner", f"TEXT NOT NULL DEFAULT '{LOCAL_USER}'"),
+                         (self.table, "owner_name", f"TEXT NOT NULL DEFAULT '{LOCAL_USER}'"))
+        for table, column, definition in (*self.added_columns, *owner_columns):
             present = {row[1] for row in db.execute(f"PRAGMA table_info({table})")}
             if column not in present:
                 db.execute(f"ALTER TABLE {table} ADD COLUMN {column} {definition}")

@@ -13,6 +13,8 @@ from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any, TypeVar
 
+from access.gate import Gate
+from audit.trail import AuditTrail
 from errors import UserError
 from knowledge.answer import Answer
 from knowledge.assistant import ask
@@ -40,6 +42,8 @@ class Services:
 
     def __init__(self, settings: Settings):
         self.settings = settings
+        self.audit = AuditTrail(settings.data_dir)
+        self.gate = Gate(settings, self.audit)
         self.knowledge = KnowledgeBase(settings)
         self.sla_store = SlaStore.for_settings(settings)
         self.drafts = DraftStore(settings.data_dir)

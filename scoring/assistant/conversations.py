@@ -79,6 +79,7 @@ class ConversationStore(SavedRecordStore[Conversation]):
     table = "conversation"
     noun = "对话"
     error = ConversationError
+    private = True  # a person sees, opens and deletes their own conversations only
 
     def add_turn(self, conversation_id: int | None, question: str, answer: Answer,
                  now: datetime | None = None) -> tuple[int, int]:
@@ -92,9 +93,10 @@ class ConversationStore(SavedRecordStore[Conversation]):
             if conversation_id is None:
                 title = " ".join(question.split())[:TITLE_CHARS] or "对话"
                 conversation_id = db.execute(
-                    "INSERT INTO conversation (title, created_at, updated_at) VALUES (?, ?, ?)",
-                    (title, stamp, stamp)).lastrowid
-            elif db.execute("UPDATE conversation SET updated_at = ? WHERE id = ?",
+                    "INSERT INTO conversation (title, created_at, updated_at, owner, owner_name) "
+                    "VALUES (?, ?, ?, ?, ?)", (title, stamp, stamp, self.owner, self.owner_name)
+                ).lastrowid
+            elif self._check_owner(db, conversation_id) or db.execute("UPDATE conversation SET updated_at = ? WHERE id = ?",
                             (stamp, conversation_id)).rowcount == 0:
                 raise self._missing(conversation_id)
             position = db.execute("SELECT coalesce(max(position), -1) + 1 FROM turn "
@@ -111,6 +113,10 @@ class ConversationStore(SavedRecordStore[Conversation]):
             raise ConversationError(f"原因太长({len(reason)} 字):请控制在 {MAX_REASON_CHARS} 字以内。")
         require_writable(self.path.parent)
         with self._connection() as db, db:
+            try:
+                self._check_owner(db, conversation_id)
+            except ConversationError:
+                raise ConversationError("评价未保存:这条回答已不在保存的对话中(对话可能已被删除)。") from None
             changed = db.execute(
                 "UPDATE turn SET liked = ?, reason = ? WHERE conversation_id = ? AND position = ?",
                 (None if liked is None else int(liked), reason, conversation_id, position)).rowcount

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from scoring.elements.model import Combination, ElementError, ServiceItem
-from scoring.records import SavedRecordStore
+from scoring.records import SavedRecordStore, owner_note
 
 DB_FILE = "element_drafts.sqlite3"
 SCHEMA = """
@@ -43,11 +43,12 @@ class SavedDraft:
     created_at: str
     updated_at: str
     overrides: dict[str, str] = field(default_factory=dict)  # 不得外包 items kept, and why
+    owner_name: str = ""
 
     @property
     def label(self) -> str:
-        """How a list shows it: title, elements and when it was last saved."""
-        return (f"{self.title}({self.combination.label},"
+        """How a list shows it: title, elements, who made it and when it was last saved."""
+        return (f"{self.title}({self.combination.label},{owner_note(self.owner_name)}"
                 f"保存于 {self.updated_at.replace('T', ' ')[:16]})")
 
 
@@ -94,4 +95,5 @@ class DraftStore(SavedRecordStore[SavedDraft]):
             "SELECT name, element, description, indicator, target FROM service_item"
             " WHERE draft_id = ? ORDER BY position", (draft_id,)))
         combination = Combination(tuple(json.loads(row[2])), tuple(json.loads(row[3])))
-        return SavedDraft(row[0], row[1], combination, items, row[4], row[5], json.loads(row[6]))
+        return SavedDraft(row[0], row[1], combination, items, row[4], row[5], json.loads(row[6]),
+                          self.owner_name_of(db, draft_id))

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
-from scoring.records import SavedRecordStore
+from scoring.records import SavedRecordStore, owner_note
 from scoring.scope.governance import Answer, AssessmentError, ChecklistItem, validate
 
 DB_FILE = "assessments.sqlite3"
@@ -38,11 +38,12 @@ class SavedAssessment:
     answers: dict[str, Answer]
     created_at: str
     updated_at: str
+    owner_name: str = ""
 
     @property
     def label(self) -> str:
-        """How a list shows it: title and when it was last saved."""
-        return f"{self.title}(保存于 {self.updated_at.replace('T', ' ')[:16]})"
+        """How a list shows it: title, who made it and when it was last saved."""
+        return f"{self.title}({owner_note(self.owner_name)}保存于 {self.updated_at.replace('T', ' ')[:16]})"
 
 
 class AssessmentStore(SavedRecordStore[SavedAssessment]):
@@ -81,4 +82,5 @@ class AssessmentStore(SavedRecordStore[SavedAssessment]):
             raise self._missing(assessment_id)
         answers = {item_id: Answer(answer, note) for item_id, answer, note in db.execute(
             "SELECT item_id, answer, note FROM answer WHERE assessment_id = ?", (assessment_id,))}
-        return SavedAssessment(row[0], row[1], json.loads(row[2]), answers, row[3], row[4])
+        return SavedAssessment(row[0], row[1], json.loads(row[2]), answers, row[3], row[4],
+                               self.owner_name_of(db, assessment_id))

@@ -12,6 +12,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
+from access.gate import Gate
 from cli import CommandLine, fail
 from scoring.sla.engine import file_kpis
 from scoring.sla.sample import write_sample
@@ -45,9 +46,11 @@ def sample(args: argparse.Namespace) -> None:
 
 
 def import_file(args: argparse.Namespace) -> int:
-    path = Path(args.file)
-    result = SlaStore.for_settings(load_settings()).import_file(path, path.name,
-                                                                allow_partial=args.partial)
+    path, settings = Path(args.file), load_settings()
+    gate = Gate.for_settings(settings)
+    result = gate.perform(gate.command_line(), "sla.import", path.name, lambda: SlaStore.for_settings(
+        settings).import_file(path, path.name, allow_partial=args.partial),
+        summary=lambda result: result.summary())
     if not result.stored:
         for message in result.messages():
             print(message, file=sys.stderr)

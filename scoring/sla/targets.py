@@ -56,6 +56,12 @@ class Contract:
         """Sum of the deductions of missed targets, at most the cap (% of the monthly fee)."""
         return min(self.cap_pct, sum(target.deduction_pct for target in missed))
 
+    def human(self, threshold_s: float) -> str:
+        """The whole contract in one line, as the audit trail keeps it."""
+        return "；".join([*(f"{target.human(threshold_s)}(权重 {target.weight:g}，未达标扣款 "
+                            f"{target.deduction_pct:g}%)" for target in self.active()),
+                          f"扣款上限 {self.cap_pct:g}%"])
+
 
 def default_contract() -> Contract:
     """The template in targets.toml."""

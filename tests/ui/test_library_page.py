@@ -54,12 +54,12 @@ def test_changes_need_the_admin_password_when_one_is_set(app_test, fresh_built_d
                                                           monkeypatch):
     monkeypatch.setenv("CSC_ADMIN_PASSWORD", "s3cret")
     at = library_page(app_test, fresh_built_data_dir)
-    assert at.button(key="library_rebuild").disabled
-    assert at.file_uploader(key="library_upload").disabled
-    at = at.text_input(key="library_password").input("wrong").run()
-    assert any("管理密码不正确" in text for text in notices(at))
-    at = at.text_input(key="library_password").input("s3cret").run()
-    assert not at.button(key="library_rebuild").disabled
+    keys = {widget.key for widget in [*at.button, *at.get("file_uploader")]}
+    assert not keys & {"library_rebuild", "library_upload", "library_remove_外包细则"}
+    assert any("修改需要管理密码" in caption.value for caption in at.caption)
+    at.session_state["session_unlocked"] = True  # the sidebar's password (the browser story types it)
+    at = at.run()
+    assert at.button(key="library_rebuild") and at.file_uploader(key="library_upload")
 
 
 def test_remove_a_document(app_test, fresh_built_data_dir):
@@ -67,6 +67,8 @@ def test_remove_a_document(app_test, fresh_built_data_dir):
     at.text_input(key="library_short_name").input("外包细则").run()
     at = at.button(key="library_add").click().run()
     at = at.button(key="library_remove_外包细则").click().run()
+    assert any("确定移除「外包细则」" in text for text in notices(at))  # asks first
+    at = at.button(key="library_remove_外包细则_yes").click().run()
     assert any("已移除「外包细则」" in text for text in notices(at))
     assert at.dataframe[0].value.set_index("简称（引用时显示）").loc[
         "外包细则", "当前版本"] == "已移除"

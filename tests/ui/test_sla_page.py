@@ -95,6 +95,8 @@ def test_every_figure_states_its_definition(sla_page):
 def test_clearing_the_sample_leaves_an_empty_board(sla_page):
     at = sla_page()
     at.button(key="sla_clear_sample").click().run()
+    assert "确定清除示例数据" in at.warning[-1].value
+    at.button(key="sla_clear_sample_yes").click().run()
 
     assert not at.exception and not at.warning
     assert at.info[0].value == "还没有数据：请在上方导入话单或外包商报表。"
@@ -154,6 +156,8 @@ def test_unreadable_files_get_a_chinese_message(sla_page, name, content, message
 def test_vendor_reports_are_shown_with_their_source(sla_page):
     at = sla_page()
     at.button(key="sla_clear_sample").click().run()
+    assert "确定清除示例数据" in at.warning[-1].value
+    at.button(key="sla_clear_sample_yes").click().run()
     manager = Manager(at).upload("report_long.csv")
 
     assert manager.texts("success").startswith("已导入「report_long.csv」(外包商报表(长表)):读取 10 个指标值")

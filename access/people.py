@@ -1,0 +1,118 @@
+"""The people who have signed in and the roles a 系统管理员 gave them, in an SQLite file of the
+data directory. Every change is one transaction; a damaged file is refused, never replaced."""
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Iterator
+from contextlib import closing, contextmanager
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+from errors import UserError
+from storage import require_writable
+
+PEOPLE_FILE = "people.sqlite3"
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS person (
+    id TEXT PRIMARY KEY,
+    name TEXT NOT NULL,
+    roles TEXT NOT NULL DEFAULT '[]',
+    first_seen TEXT NOT NULL,
+    last_seen TEXT NOT NULL,
+    roles_changed_by TEXT NOT NULL DEFAULT '',
+    roles_changed_at TEXT NOT NULL DEFAULT ''
+);
+"""
+
+
+class PeopleError(UserError):
+    """The file of people and roles cannot be read or written; the message is in Chinese."""
+
+
+@dataclass(frozen=True)
+class Person:
+    id: str
+    name: str
+    roles: frozenset[str]  # given in the app (roles from groups or settings come on top)
+    first_seen: str
+    last_seen: str
+    roles_changed_by: str = ""
+    roles_changed_at: str = ""
+
+
+class People:
+    """``data_dir/people.sqlite3``: who has signed in, and the roles given to them."""
+
+    def __init__(self, data_dir: Path):
+        self.path = Path(data_dir) / PEOPLE_FILE
+
+    def seen(self, person_id: str, name: str, now: datetime | None = None) -> None:
+        """Note a sign-in (the person is then listed for roles to be given)."""
+        stamp = _stamp(now)
+        with self._writing() as db:
+            db.execute("INSERT INTO person (id, name, first_seen, last_seen) VALUES (?, ?, ?, ?) "
+                       "ON CONFLICT(id) DO UPDATE SET name = excluded.name, last_seen = excluded.last_seen",
+                       (person_id, name, stamp, stamp))
+
+    def roles_of(self, person_id: str) -> frozenset[str]:
+        person = self.find(person_id)
+        return person.roles if person else frozenset()
+
+    def find(self, person_id: str) -> Person | None:
+        with self._reading() as db:
+            row = db and db.execute("SELECT * FROM person WHERE id = ?", (person_id,)).fetchone()
+        return _person(row) if row else None
+
+    def everyone(self) -> list[Person]:
+        """Everyone known, most recently seen first."""
+        with self._reading() as db:
+            rows = db.execute("SELECT * FROM person ORDER BY last_seen DESC, id").fetchall() if db else []
+        return [_person(row) for row in rows]
+
+    def give(self, person_id: str, roles: frozenset[str], by: str,
+             now: datetime | None = None) -> None:
+        """Set the roles given to a known person."""
+        stamp = _stamp(now)
+        with self._writing() as db:
+            row = db.execute("SELECT roles FROM person WHERE id = ?", (person_id,)).fetchone()
+            if row is None:
+                raise PeopleError(f"找不到用户「{person_id}」:用户需先登录一次，才能为其分配角色。")
+            db.execute("UPDATE person SET roles = ?, roles_changed_by = ?, roles_changed_at = ? "
+                       "WHERE id = ?", (json.dumps(sorted(roles)), by, stamp, person_id))
+
+    @contextmanager
+    def _reading(self) -> Iterator[sqlite3.Connection | None]:
+        if not self.path.exists():
+            yield None
+            return
+        with self._connect() as db:
+            yield db
+
+    @contextmanager
+    def _writing(self) -> Iterator[sqlite3.Connection]:
+        require_writable(self.path.parent)
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        with self._connect() as db, db:  # the inner `with db` commits, or rolls back on error
+            yield db
+
+    @contextmanager
+    def _connect(self) -> Iterator[sqlite3.Connection]:
+        try:
+            with closing(sqlite3.connect(self.path, timeout=30)) as db:
+                db.row_factory = sqlite3.Row
+                db.executescript(SCHEMA)
+                yield db
+        except sqlite3.DatabaseError as error:
+            raise PeopleError(f"用户与角色文件 {self.path} 已损坏或无法读取({error}),"
+                              "角色未更改。请让管理员从备份恢复该文件。") from error
+
+
+def _person(row: sqlite3.Row) -> Person:
+    return Person(row["id"], row["name"], frozenset(json.loads(row["roles"])), row["first_seen"],
+                  row["last_seen"], row["roles_changed_by"], row["roles_changed_at"])
+
+
+def _stamp(now: datetime | None) -> str:
+    return (now or datetime.now()).isoformat(timespec="seconds")
