@@ -24,13 +24,7 @@ try:
 except UserError as error:  # the file of people and roles cannot be read: nobody may act
     st.error(str(error))
     st.stop()
-if person is None:  # the bank's SSO is configured and nobody has signed in yet
-    sign_in_screen()
-administration = [page for page, action in (
-    (st.Page("pages/people.py", title="用户与角色", icon=":material/group:"), "roles.grant" if sso_configured() else ""),
-    (st.Page("pages/audit.py", title="审计日志", icon=":material/policy:"), "audit.view"),
-) if action and may(action)]
-navigation = st.navigation({
+pages = {
     "概览": [st.Page("pages/home.py", title="首页", icon=":material/home:", default=True),
            st.Page("pages/assistant.py", title="智能问答", icon=":material/forum:")],
     "知识库": [st.Page("pages/browse.py", title="条款浏览", icon=":material/menu_book:"),
@@ -39,8 +33,17 @@ navigation = st.navigation({
     "外包管理": [st.Page("pages/scope.py", title="范围自检", icon=":material/fact_check:"),
              st.Page("pages/elements.py", title="外包要素", icon=":material/account_tree:"),
              st.Page("pages/sla.py", title="SLA看板", icon=":material/monitoring:")],
-    **({"系统": administration} if administration else {}),
-})
+}
+if person is None:  # the bank's SSO is configured and nobody has signed in yet
+    # the pages are declared (hidden, none is run) before the sign-in screen stops the run: in a
+    # run without st.navigation, Streamlit serves every script in pages/ as a page, to anyone
+    st.navigation(pages, position="hidden")
+    sign_in_screen()
+administration = [page for page, action in (
+    (st.Page("pages/people.py", title="用户与角色", icon=":material/group:"), "roles.grant" if sso_configured() else ""),
+    (st.Page("pages/audit.py", title="审计日志", icon=":material/policy:"), "audit.view"),
+) if action and may(action)]
+navigation = st.navigation({**pages, **({"系统": administration} if administration else {})})
 try:
     identity_sidebar(person)
     navigation.run()

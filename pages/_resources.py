@@ -1,9 +1,6 @@
 """Shared, cached resources of the UI layer and small rendering helpers (no domain logic)."""
 from __future__ import annotations
 
-import hmac
-from dataclasses import dataclass
-
 import pandas as pd
 import streamlit as st
 
@@ -11,7 +8,6 @@ from escaping import plain
 from ingest.documents import ParsedDocument
 from knowledge.base import KnowledgeBase
 from scoring.services import Services, create_services
-from settings import Settings
 
 
 @st.cache_resource(show_spinner="正在加载知识库与向量模型…")
@@ -62,21 +58,3 @@ def text_table(table: pd.DataFrame) -> pd.DataFrame:
 
 
 FLAG_BADGE_COLORS = {"inferred": "orange", "truncated": "red", "empty": "gray", "unnumbered": "blue"}
-
-
-@dataclass(frozen=True)
-class AdminPassword:
-    value: str
-
-    def matches(self, given: str) -> bool:
-        return hmac.compare_digest(given.encode(), self.value.encode())
-
-
-def admin_password(settings: Settings) -> AdminPassword | None:
-    """The knowledge base's admin password, from the settings or st.secrets, if one is set."""
-    try:
-        secret = st.secrets.get("admin_password", "")
-    except FileNotFoundError:  # no secrets file: only the setting counts
-        secret = ""
-    value = settings.admin_password or secret
-    return AdminPassword(value) if value else None

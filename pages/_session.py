@@ -7,12 +7,13 @@ admin password when one is set. Every change goes through ``perform`` (the gate 
 roles do not allow, and records every change and refusal in the audit trail)."""
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from typing import TypeVar
 
 import streamlit as st
 
-from access.gate import Actor
+from access.gate import SSO, Actor, Gate
 from errors import UserError
 from escaping import plain
 from pages._resources import services
@@ -22,11 +23,44 @@ T = TypeVar("T")
 S = TypeVar("S", bound=SavedRecordStore)
 
 
+AUTH_LOGGER = "streamlit.web.server.starlette.starlette_auth_routes"
+NOBODY = Actor("(未登录)", "(未登录)", frozenset(), SSO)
+
+
 def sso_configured() -> bool:
     try:
-        return "auth" in st.secrets
+        configured = "auth" in st.secrets
     except FileNotFoundError:  # no secrets file at all: single-user mode
         return False
+    if configured:
+        record_failed_sign_ins(services().gate)
+    return configured
+
+
+class FailedSignIns(logging.Handler):
+    """Streamlit's sign-in callback only logs what went wrong (a refused or broken sign-in at
+    the provider, a stale callback): each such warning becomes a 登录失败 entry of the trail."""
+
+    def __init__(self, gate: Gate):
+        super().__init__(logging.WARNING)
+        self.gate = gate
+
+    def emit(self, record: logging.LogRecord) -> None:
+        try:
+            self.gate.record(NOBODY, "sign_in.failed", outcome="failed",
+                             after=record.getMessage()[:500])
+        except Exception:  # the trail cannot be written: the server log keeps the warning
+            self.handleError(record)
+
+
+@st.cache_resource(show_spinner=False)
+def record_failed_sign_ins(_gate: Gate) -> FailedSignIns:
+    """Listen to Streamlit's sign-in log once per server process."""
+    logger, handler = logging.getLogger(AUTH_LOGGER), FailedSignIns(_gate)
+    for earlier in [h for h in logger.handlers if isinstance(h, FailedSignIns)]:
+        logger.removeHandler(earlier)  # the services were built again (a cleared cache)
+    logger.addHandler(handler)
+    return handler
 
 
 def actor() -> Actor | None:

@@ -73,9 +73,9 @@ with tabs[0]:
             column: st.column_config.NumberColumn(format="percent")
             for column in ("recall@1", "recall@3", "范围外拒答率", "未涉及识别率")})
 
-with tabs[1]:
-    disliked = services().conversations.disliked()
-    if not disliked:
+with tabs[1]:  # other people's questions: for those who keep the evaluation set only
+    disliked = [] if locked("quality.case_add") else services().conversations.disliked()
+    if not disliked and may("quality.case_add"):
         st.info("还没有用户点“没用”的回答。")
     known = {case.question for case in quality.cases()}
     for item in disliked[:30]:
@@ -86,8 +86,6 @@ with tabs[1]:
             st.caption(plain(f"当时引用：{cited}" + (f" · 原因：{turn.reason}" if turn.reason else "")))
             if turn.question in known:
                 st.caption("已在本行评估集中。")
-                continue
-            if not may("quality.case_add"):
                 continue
             left, right = st.columns([3, 1], vertical_alignment="bottom")
             options = [UNCOVERED, *clauses]

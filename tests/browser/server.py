@@ -7,7 +7,7 @@ import subprocess
 import sys
 import time
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -31,14 +31,18 @@ def build_index(data_dir: Path) -> None:
                    env={**os.environ, "CSC_DATA_DIR": str(data_dir)}, stdout=subprocess.DEVNULL)
 
 
-def start_app(data_dir: Path, log_file: Path, timeout: float = 60) -> tuple[subprocess.Popen, str]:
-    """Start `streamlit run app.py` on data_dir; return the process and its URL once healthy."""
-    port = free_port()
+def start_app(data_dir: Path, log_file: Path, timeout: float = 60, *,
+              env: Mapping[str, str] | None = None, args: Sequence[str] = (),
+              port: int | None = None) -> tuple[subprocess.Popen, str]:
+    """Start `streamlit run app.py` on data_dir; return the process and its URL once healthy.
+    ``env`` adds environment variables, ``args`` streamlit options (e.g. --secrets.files),
+    ``port`` a port chosen beforehand (one the app must know in advance, as in a redirect URI)."""
+    port = port or free_port()
     command = [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port),
-               "--server.address", "127.0.0.1", "--server.headless", "true"]
+               "--server.address", "127.0.0.1", "--server.headless", "true", *args]
     with open(log_file, "wb") as log:
         process = subprocess.Popen(command, cwd=PROJECT_ROOT, stdout=log, stderr=subprocess.STDOUT,
-                                   env={**os.environ, "CSC_DATA_DIR": str(data_dir)})
+                                   env={**os.environ, "CSC_DATA_DIR": str(data_dir), **(env or {})})
     url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline and process.poll() is None:
@@ -63,9 +67,10 @@ def stop_app(process: subprocess.Popen) -> None:
 
 
 @contextmanager
-def running_app(data_dir: Path, log_file: Path) -> Iterator[str]:
-    """The app's URL while it runs on data_dir; stopped on exit."""
-    process, url = start_app(data_dir, log_file)
+def running_app(data_dir: Path, log_file: Path, *, env: Mapping[str, str] | None = None,
+                args: Sequence[str] = (), port: int | None = None) -> Iterator[str]:
+    """The app's URL while it runs on data_dir (options as for start_app); stopped on exit."""
+    process, url = start_app(data_dir, log_file, env=env, args=args, port=port)
     try:
         yield url
     finally:
