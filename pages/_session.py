@@ -25,6 +25,9 @@ S = TypeVar("S", bound=SavedRecordStore)
 
 AUTH_LOGGER = "streamlit.web.server.starlette.starlette_auth_routes"
 NOBODY = Actor("(未登录)", "(未登录)", frozenset(), SSO)
+# logged for a callback without a sign-in under way: the provider's way back after 退出登录
+# (RP-initiated logout returns to the redirect URI), or one replayed by back/forward navigation
+NO_SIGN_IN_UNDER_WAY = "Missing provider for OAuth callback"
 
 
 def sso_configured() -> bool:
@@ -39,13 +42,16 @@ def sso_configured() -> bool:
 
 class FailedSignIns(logging.Handler):
     """Streamlit's sign-in callback only logs what went wrong (a refused or broken sign-in at
-    the provider, a stale callback): each such warning becomes a 登录失败 entry of the trail."""
+    the provider, a failed token exchange): each such warning becomes a 登录失败 entry of the
+    trail; a callback with no sign-in under way is none."""
 
     def __init__(self, gate: Gate):
         super().__init__(logging.WARNING)
         self.gate = gate
 
     def emit(self, record: logging.LogRecord) -> None:
+        if str(record.msg).startswith(NO_SIGN_IN_UNDER_WAY):
+            return
         try:
             self.gate.record(NOBODY, "sign_in.failed", outcome="failed",
                              after=record.getMessage()[:500])

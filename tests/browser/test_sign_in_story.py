@@ -6,6 +6,7 @@ signs out. Then the trail is verified from the command line, one entry is edited
 the command names it."""
 from __future__ import annotations
 
+import json
 import os
 import re
 import secrets
@@ -14,6 +15,7 @@ import sqlite3
 import subprocess
 import sys
 from collections.abc import Iterator
+from contextlib import closing
 from pathlib import Path
 from typing import NamedTuple
 
@@ -129,7 +131,7 @@ def choose_calls_file(page: Page) -> None:
     open_page(page, "SLA看板")
     open_import_section(page)
     page.get_by_test_id("stFileUploaderDropzoneInput").set_input_files(CALLS)
-    expect(page.get_by_test_id("stFileUploaderFile")).to_contain_text(CALLS.name)
+    expect(page.get_by_test_id("stFileUploader")).to_contain_text(CALLS.name)
     expect(page.get_by_role("button", name="导入", exact=True)).to_be_enabled()
     wait_for_rerun(page)
 
@@ -142,17 +144,17 @@ def give_roles(admin: Page, roles: list[str]) -> None:
     wait_for_rerun(admin)
     chooser = admin.get_by_test_id("stMultiSelect").filter(has_text="角色")
     expect(chooser).to_be_visible()
-    tags = chooser.locator("[data-baseweb=tag]")
-    while tags.count():  # take every role off, one Backspace each
-        chooser.locator("input").click()
-        chooser.locator("input").press("Backspace")
+    tags = chooser.locator("[data-tag]")  # the roles chosen, one tag each
+    for left in reversed(range(tags.count())):  # take every role off (the × of its tag)
+        tags.first.get_by_role("button").click()
+        expect(tags).to_have_count(left)
         wait_for_rerun(admin)
-    for role in roles:
+    for count, role in enumerate(roles, 1):
         chooser.locator("input").click()
         admin.get_by_role("option", name=role, exact=True).click()
         admin.keyboard.press("Escape")
+        expect(tags).to_have_count(count)
         wait_for_rerun(admin)
-    expect(tags).to_have_count(len(roles))
     admin.get_by_role("button", name="保存角色").click()
     expect(admin.get_by_test_id("stAlertContentSuccess")).to_contain_text(
         f"已保存：王芳 的角色为 {'、'.join(roles) or '无'}")
@@ -182,8 +184,8 @@ def audit(data_dir: Path, *args: str) -> subprocess.CompletedProcess:
                           env={**os.environ, "CSC_DATA_DIR": str(data_dir)})
 
 
-def test_a_viewer_signs_in_and_finds_no_way_to_change_anything(browser: Browser, sso_app: SsoApp):
-    page = new_page(browser, 1440, 900)
+def test_a_viewer_signs_in_and_finds_no_way_to_change_anything(page: Page, sso_app: SsoApp):
+    page.set_viewport_size({"width": 1440, "height": 900})  # the README's screenshot size
     page.goto(sso_app.url)
     expect_sign_in_screen(page)
     save_full_page(page, SCREENSHOTS / "sign_in.png")
@@ -203,12 +205,11 @@ def test_a_viewer_signs_in_and_finds_no_way_to_change_anything(browser: Browser,
            ).to_be_visible()
     expect(page.get_by_test_id("stFileUploader")).to_have_count(0)
     expect(page.get_by_role("button", name="导入", exact=True)).to_have_count(0)
-    page.context.close()
 
 
-def test_a_role_taken_away_is_refused_on_the_server_and_the_trail_shows_it(browser: Browser,
-                                                                         sso_app: SsoApp):
-    wang, zhang = new_page(browser), new_page(browser, 1440, 900)
+def test_a_role_taken_away_is_refused_on_the_server_and_the_trail_shows_it(
+        page: Page, browser: Browser, sso_app: SsoApp):
+    wang, zhang = page, new_page(browser, 1440, 900)  # two people, two browsers' cookies
     sign_in(wang, sso_app, "wang.fang", "王芳", "查看者")  # listed in 用户与角色 from now on
     sign_in(zhang, sso_app, "zhang.wei", "张伟", "系统管理员")  # from the groups claim
     navigation = zhang.get_by_test_id("stSidebarNav")
@@ -247,15 +248,16 @@ def test_a_role_taken_away_is_refused_on_the_server_and_the_trail_shows_it(brows
     expect(wang.get_by_role("heading", name="End Session")).to_be_visible()  # the provider's
     wang.get_by_role("button", name="End session").click()
     expect_sign_in_screen(wang)
-    wang.context.close()
     zhang.context.close()
 
+    entries = json.loads(audit(sso_app.data_dir, "list", "--json").stdout)  # newest first
+    assert (entries[0]["action"], entries[0]["actor_name"]) == ("sign_out", "王芳")
+    assert "sign_in.failed" not in {entry["action"] for entry in entries}  # signing out is no failure
     verified = audit(sso_app.data_dir, "verify")
     assert verified.returncode == 0, verified.stdout + verified.stderr
     assert "审计日志完整" in verified.stdout
-    with sqlite3.connect(sso_app.data_dir / "audit.sqlite3") as db:  # an edit by hand
+    with closing(sqlite3.connect(sso_app.data_dir / "audit.sqlite3")) as db:  # an edit by hand
         db.executescript("DROP TRIGGER entry_never_updated; UPDATE entry SET after = 'x' WHERE seq = 2;")
-    db.close()
     broken = audit(sso_app.data_dir, "verify")
     assert broken.returncode == 1, broken.stdout + broken.stderr
     assert "序号 2 处断开" in broken.stdout and "第 2 条记录的内容与其哈希不符" in broken.stdout
