@@ -32,7 +32,9 @@ pages = {
             st.Page("pages/quality.py", title="问答质量", icon=":material/query_stats:")],
     "外包管理": [st.Page("pages/scope.py", title="范围自检", icon=":material/fact_check:"),
              st.Page("pages/elements.py", title="外包要素", icon=":material/account_tree:"),
-             st.Page("pages/sla.py", title="SLA看板", icon=":material/monitoring:")],
+             st.Page("pages/sla.py", title="SLA看板", icon=":material/monitoring:"),
+             st.Page("pages/register.py", title="外包台账", icon=":material/assignment:"),
+             st.Page("pages/vendor.py", title="外包商档案", icon=":material/business:")],
 }
 if person is None:  # the bank's SSO is configured and nobody has signed in yet
     # the pages are declared (hidden, none is run) before the sign-in screen stops the run: in a

@@ -123,6 +123,8 @@ SETTINGS: tuple[Setting, ...] = (
             _non_negative_float),
     Setting("sla_threshold_s", 20, "SLA 服务水平门限 N 秒:等待 ≤ N 秒接通计入服务水平", _positive_int),
     Setting("sla_max_upload_mb", 200, "SLA 看板单个话单或报表文件的大小上限(MB)", _positive_int),
+    Setting("concentration_threshold", 0.5,
+            "外包台账:一家外包商承接的话务量占全部话单的比例达到此值时提示集中度风险", _non_negative_float),
     Setting("scope_max_functions", 500, "范围自检一次最多检查的职能项数(超出时提示分批检查)",
             _positive_int),
 )

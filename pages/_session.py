@@ -134,6 +134,15 @@ def locked(action: str) -> bool:
     return True
 
 
+def require_sign_in() -> None:
+    """The first line of every page: the sign-in screen for those not signed in. app.py asks the
+    same before any page runs; this covers a page requested by its address right after the
+    server started, which Streamlit runs on its own (pages/ as a folder of pages) until app.py
+    has declared the navigation once."""
+    if actor() is None:
+        sign_in_screen()
+
+
 def sign_in_screen() -> None:
     """Stop every page until the person has signed in through the bank's SSO."""
     st.title("客服中心外包管理助手")

@@ -9,8 +9,10 @@ from knowledge.answer import Answer, QuestionError
 from knowledge.assistant import EXAMPLE_QUESTIONS, transcript_markdown
 from pages._records import SavedRecordControls
 from pages._resources import current_documents, knowledge_base, services
-from pages._session import owned
+from pages._session import owned, require_sign_in
 from scoring.assistant.conversations import ConversationStore
+
+require_sign_in()
 
 st.title("智能问答")
 st.caption("依据已加载的文档回答，逐字引用条款原文并注明出处；文档未涉及的问题会直接说明。"

@@ -5,8 +5,10 @@ import streamlit as st
 
 from escaping import plain
 from pages._resources import services
-from pages._session import actor
+from pages._session import actor, require_sign_in
 from scoring.audit_report import entry_table, to_csv, to_excel
+
+require_sign_in()
 
 SHOWN = 2000
 

@@ -4,6 +4,9 @@ import streamlit as st
 from escaping import plain
 from ingest.clauses import FLAG_LABELS
 from pages._resources import FLAG_BADGE_COLORS, current_documents
+from pages._session import require_sign_in
+
+require_sign_in()
 
 st.title("条款浏览")
 documents = current_documents()

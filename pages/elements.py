@@ -8,7 +8,7 @@ from errors import UserError
 from escaping import plain
 from pages import _elements_ui as ui
 from pages._resources import text_table
-from pages._session import locked, perform
+from pages._session import locked, perform, require_sign_in
 from scoring.elements.model import ElementError
 from scoring.elements.report import (
     ElementReport,
@@ -28,6 +28,8 @@ from scoring.elements.service_catalogue import (
     unresolved,
 )
 from scoring.standard import CitationError
+
+require_sign_in()
 
 st.title("外包要素")
 st.caption("依据 GB/T 32314-2015 第4章：可以外包一个或多个要素（人员、运营场所、系统、管理、其他）,"

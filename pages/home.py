@@ -1,11 +1,17 @@
 """首页: what the app is for, where to start, the state that matters, and every page."""
+import calendar
+from datetime import date
+
 import streamlit as st
 
 from errors import UserError
 from escaping import plain
 from ingest.clauses import FLAG_LABELS
 from pages._resources import current_documents, knowledge_base, services
+from pages._session import require_sign_in
 from scoring.sla.queries import latest_month
+
+require_sign_in()
 
 FIRST_STEPS = (
     ("pages/assistant.py", "问一个问题", ":material/forum:", "例如“能不能把内审交给外包公司？”，回答引用条款原文。"),
@@ -20,7 +26,28 @@ PAGES = (
     ("pages/scope.py", "范围自检", "判断职能能否外包；依据第 5 章自评外包治理；导出报告。"),
     ("pages/elements.py", "外包要素", "选择外包的要素，查看责任划分、要求、风险与服务目录草稿。"),
     ("pages/sla.py", "SLA看板", "外包商服务水平对照合同目标：达标、扣款、半小时分析与人力测算。"),
+    ("pages/register.py", "外包台账", "登记外包商与项目、记录立项审批等阶段与证据、管理制度中的职责日历。"),
+    ("pages/vendor.py", "外包商档案", "一家外包商的项目、范围判定、SLA 达成与扣款、职责与话务占比；导出档案。"),
 )
+
+def due_this_month() -> None:
+    """The duties of the calendar due by the end of this month (the overdue ones first)."""
+    today = date.today()
+    try:
+        duties = services().register.due_by(today.replace(day=calendar.monthrange(today.year, today.month)[1]))
+        vendors = {vendor.id: vendor.name for vendor in services().register.vendors()}
+    except UserError as error:
+        st.error(plain(str(error)))
+        return
+    if not duties:
+        return
+    overdue = sum(1 for duty in duties if duty.state(today) == "逾期")
+    st.markdown(f"**本月到期的职责 {len(duties)} 项**" + (f"(其中逾期 {overdue} 项)" if overdue else ""))
+    for duty in duties[:6]:
+        st.markdown(f"- {duty.next_due:%m-%d} {duty.state(today)} · {plain(vendors.get(duty.vendor_id, ''))} · "
+                    f"{plain(duty.quote[:60])}(负责人 {plain(duty.owner or '未指定')})")
+    st.page_link("pages/register.py", label="打开职责日历", icon=":material/event:")
+
 
 st.title("客服中心外包管理助手")
 st.markdown("依据 GB/T 32314-2015《商业银行客户服务中心服务外包管理规范》与行内加载的制度，"
@@ -53,6 +80,7 @@ if latest:
                       f"{vendors} 家外包商" + ("（示例数据）" if sample else ""), delta_color="off")
 else:
     columns[2].metric("最近的 SLA 数据", "尚未导入", help=sla_problem or "在「SLA看板」导入话单或报表")
+due_this_month()
 if index is None:
     st.warning("知识库索引尚未建立：请运行 `python -m ingest build`（`make run` 会自动完成）。")
 

@@ -9,7 +9,9 @@ from ingest.errors import IngestError
 from ingest.versions import KINDS, describe
 from pages._confirm import confirm_button
 from pages._resources import current_documents, knowledge_base
-from pages._session import locked, may, perform
+from pages._session import locked, may, perform, require_sign_in
+
+require_sign_in()
 
 st.title("文档管理")
 st.caption("加载官方全文、配套标准、监管办法或行内制度。先预览解析结果，确认后再加入；"

@@ -6,7 +6,9 @@ import streamlit as st
 from errors import UserError
 from escaping import plain
 from pages._resources import services
-from pages._session import actor
+from pages._session import actor, require_sign_in
+
+require_sign_in()
 
 st.title("用户与角色")
 gate = services().gate

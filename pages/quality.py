@@ -9,8 +9,10 @@ from errors import UserError
 from escaping import plain
 from pages._confirm import confirm_button
 from pages._resources import current_documents, services, text_table
-from pages._session import attempt, locked, may, perform, show_refusal
+from pages._session import attempt, locked, may, perform, require_sign_in, show_refusal
 from scoring.assistant.quality import BANK_SET, SHIPPED_SETS, run_table
+
+require_sign_in()
 
 UNCOVERED = ""  # the choice "no loaded document answers it"
 FIGURES = (("recall_at_1", "recall@1", "首个引用就是应引用的条款的比例"),

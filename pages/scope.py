@@ -7,7 +7,7 @@ from errors import UserError
 from escaping import plain
 from pages import _scope_ui as ui
 from pages._resources import keep, kept_across_pages, knowledge_base, text_table
-from pages._session import locked, perform
+from pages._session import locked, perform, require_sign_in
 from scoring.scope.functions import VERDICT_LABELS
 from scoring.scope.governance import compare, score
 from scoring.scope.report import (
@@ -23,6 +23,8 @@ from scoring.scope.report import (
     verdict_counts,
 )
 from scoring.standard import CitationError
+
+require_sign_in()
 
 st.title("范围自检")
 st.caption("依据 GB/T 32314-2015 第1条、第3条、第4.1条与第5章：检查拟外包的职能是否落在不得外包的范围内，"

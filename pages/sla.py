@@ -6,7 +6,7 @@ from escaping import plain
 from pages import _sla_half_hours
 from pages._confirm import confirm_button
 from pages._resources import services, text_table
-from pages._session import locked, may, show_refusal
+from pages._session import locked, may, require_sign_in, show_refusal
 from pages._sla_changes import (
     clear_sample,
     import_section,
@@ -20,6 +20,8 @@ from scoring.sla.erlang import StaffingInput, required_agents, required_agents_a
 from scoring.sla.errors import SlaInputError
 from scoring.sla.indicators import COUNT_KEYS, KPI_KEYS, label
 from scoring.sla.store import SlaStore
+
+require_sign_in()
 
 N = services().settings.sla_threshold_s
 FORMATS = {"rate": "percent", "seconds": "%.1f 秒", "score": "%.1f 分", "count": "localized"}
@@ -131,8 +133,9 @@ with tabs[4]:
                           format="%.1f", key=f"sla_cap_{suffix}", disabled=not may("sla.targets"))
     if not locked("sla.targets"):
         left, right = st.columns(2)
-        left.button("保存目标", key="sla_save_targets", type="primary", on_click=save_targets,
-                    args=(store, edited, cap, scope, contract))
+        if left.button("保存目标", key="sla_save_targets", type="primary"):
+            save_targets(store, edited, cap, scope, contract)
+            st.rerun()
         if scope in data.contracts:
             with right:
                 confirm_button("sla_reset_targets", "恢复默认", lambda s: "确定删除「" + (

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable, Mapping
+from datetime import date
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -23,13 +24,18 @@ from scoring.assistant.conversations import ConversationStore
 from scoring.assistant.quality import QualityStore
 from scoring.elements.drafts import DraftStore
 from scoring.elements.model import ElementModel
+from scoring.register.duties import CandidateDuty, mine
+from scoring.register.model import Stage, load_stages, sentences_about
+from scoring.register.store import RegisterStore
 from scoring.scope import CITATIONS_FILE
 from scoring.scope.assessments import AssessmentStore
 from scoring.scope.checker import ScopeChecker
 from scoring.scope.governance import ChecklistItem, load_checklist
 from scoring.scope.questions import PermissionAnswers
+from scoring.sla import board
 from scoring.sla.store import SlaStore
-from scoring.standard import Standard
+from scoring.standard import Citation, Standard
+from scoring.vendor_dossier import VendorDossier, build_dossier
 from settings import Settings, load_settings
 
 T = TypeVar("T")
@@ -49,6 +55,7 @@ class Services:
         self.drafts = DraftStore(settings.data_dir)
         self.conversations = ConversationStore(settings.data_dir)
         self.quality = QualityStore(settings.data_dir)
+        self.register = RegisterStore(settings.data_dir, settings.max_upload_mb * 2**20)
         self._built: dict[str, tuple[str, Any]] = {}
         self._building = threading.Lock()
 
@@ -94,6 +101,55 @@ class Services:
         documents = self.knowledge.documents()
         return self._for_documents("element_model", documents,
                                    lambda: ElementModel.from_documents(documents))
+
+    def lifecycle(self) -> list[tuple[Stage, list[Citation]]]:
+        """The stages of an outsourcing project with what they cite: GB/T 32314 verbatim for 立项
+        and 审批, the sentences of the bank's own documents that speak of the later stages."""
+        stages, quotes = load_stages()
+        try:
+            standard = self.standard
+            cited = self._for_standard("lifecycle", standard, lambda: Standard(
+                standard.document, quotes, "lifecycle.toml"))
+            own = [d for d in self.knowledge.documents() if d.info.doc_id != standard.document.info.doc_id]
+        except UserError:  # no usable copy of the standard loaded: the bank's documents only
+            cited, own = None, self.knowledge.documents()
+        found = []
+        for stage in stages:
+            citations = [cited.cite(key) for key in stage.quotes] if cited and stage.quotes else [
+                Citation(document.info.short_name, clause.clause, clause.title, sentence)
+                for document in own for clause in document.clauses
+                for sentence in sentences_about(clause.text, stage.keywords)][:3]
+            found.append((stage, citations))
+        return found
+
+    def candidate_duties(self) -> list[CandidateDuty]:
+        """The duties the loaded documents state that nobody has accepted or dismissed yet."""
+        decided = self.register.decided()
+        return [duty for duty in mine(self.knowledge.documents()) if duty.key not in decided]
+
+    def dossier(self, vendor_id: int, today: date) -> VendorDossier:
+        """One vendor with everything the features hold about it."""
+        vendor = self.register.vendor(vendor_id)
+        data = board.load_board(self.sla_store, self.settings.sla_threshold_s)
+
+        def draft_label(draft_id: int) -> str:
+            try:
+                return self.drafts.load(draft_id).label
+            except UserError:
+                return "(已删除)"
+
+        def findings(assessment_id: int) -> tuple[str, tuple[tuple[str, str], ...]]:
+            try:
+                saved = self.assessments.load(assessment_id)
+            except UserError:
+                return "(已删除)", ()
+            verdicts = self.scope_checker.classify_many(saved.functions) if saved.functions else []
+            return saved.label, tuple((v.function, v.label) for v in verdicts)
+
+        return build_dossier(vendor, self.register.projects(vendor_id), load_stages()[0],
+                             draft_label, findings, data.summary, data.monthly,
+                             self.register.duties(vendor_id),
+                             self.settings.concentration_threshold, today)
 
     def _for_standard(self, name: str, standard: Standard, build: Callable[[], T]) -> T:
         return self._kept(name, standard.document.content_hash, build)

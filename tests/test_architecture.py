@@ -19,7 +19,7 @@ LAYERS = (("app", "pages"), ("scoring",), ("knowledge",), ("ingest",), ("access"
 RANK = {package: rank for rank, packages in enumerate(LAYERS) for package in packages}
 DOMAIN = ("scoring", "knowledge", "ingest")
 SCORING_SHARED = ("scoring.standard", "scoring.records", "scoring.exports")
-SCORING_FEATURES = ("scoring.scope", "scoring.elements", "scoring.sla")
+SCORING_FEATURES = ("scoring.scope", "scoring.elements", "scoring.sla", "scoring.register")
 COMPOSITION_ROOT = "scoring.services"
 
 

@@ -152,3 +152,10 @@ def latest_month(store: SlaStore) -> tuple[dt.date, int, bool] | None:
     if pd.isna(month):
         return None
     return pd.Timestamp(month).date(), int(row["vendors"].iloc[0]), bool(row["sample"].iloc[0])
+
+
+def vendor_names(store: SlaStore) -> list[str]:
+    """Every vendor name the call records and reports carry, sorted."""
+    frame = store.query("SELECT DISTINCT vendor FROM call_slots UNION SELECT DISTINCT vendor "
+                        "FROM reports ORDER BY vendor")
+    return frame["vendor"].tolist()

@@ -3,6 +3,7 @@ roles do not allow is refused and recorded even when its widget was drawn, every
 审计日志, and conversations belong to the person who asked."""
 from __future__ import annotations
 
+import ast
 import logging
 from pathlib import Path
 
@@ -167,3 +168,27 @@ def test_a_failed_sign_in_at_the_provider_is_recorded(app):
         "Error during authentication: %s. Error description: %s", "access_denied", "用户拒绝")
     [entry] = app.trail.entries(action="sign_in.failed")
     assert (entry.actor, entry.outcome) == ("(未登录)", "failed") and "access_denied" in entry.after
+
+
+PAGE_FILES = sorted(path for path in (PROJECT_ROOT / "pages").glob("[a-z]*.py"))
+
+
+@pytest.mark.parametrize("path", PAGE_FILES, ids=lambda path: path.name)
+def test_every_page_begins_by_asking_for_sign_in(path):
+    calls = [node.value.func.id for node in ast.parse(path.read_text(encoding="utf-8")).body
+             if isinstance(node, ast.Expr) and isinstance(node.value, ast.Call)
+             and isinstance(node.value.func, ast.Name)]
+    assert calls[:1] == ["require_sign_in"], f"{path.name} must call require_sign_in() first"
+
+
+def test_a_page_run_on_its_own_asks_for_sign_in_too(monkeypatch, fresh_built_data_dir):
+    """Right after the server starts, Streamlit runs a page requested by its address without
+    app.py (pages/ read as a folder of pages): the page itself stops at the sign-in screen."""
+    monkeypatch.setenv("CSC_DATA_DIR", str(fresh_built_data_dir))
+    st.cache_resource.clear()
+    at = AppTest.from_file(str(PROJECT_ROOT / "pages" / "sla.py"), default_timeout=60)
+    at.secrets["auth"] = AUTH
+    at.user = {"is_logged_in": False}
+    at.run()
+    assert at.button(key="session_sign_in").label == "登录"
+    assert not at.get("tabs") and not at.metric
