@@ -15,6 +15,7 @@ import pandas as pd
 from escaping import exported
 from scoring.exports import add_sheet, markdown_table, summary_workbook, workbook_bytes
 from scoring.register.model import Duty, Project, Stage, Vendor
+from scoring.sla.queries import CALLS_SOURCE
 
 
 @dataclass(frozen=True)
@@ -93,7 +94,7 @@ def build_dossier(vendor: Vendor, projects: Sequence[Project], stages: Sequence[
         "达成得分": mine["score"] if len(mine) else [],
         "扣款(月服务费%)": mine["deduction_pct"] if len(mine) else [],
         "未达标项": mine["missed"] if len(mine) else []}).sort_values("月份", ascending=False)
-    calls = monthly[monthly["source"] == "calls"] if len(monthly) and "source" in monthly else monthly
+    calls = monthly[monthly["source"] == CALLS_SOURCE] if len(monthly) else monthly
     total = float(calls["offered"].sum()) if len(calls) else 0.0
     share = float(calls[calls["vendor"].isin(names)]["offered"].sum()) / total if total else None
     return VendorDossier(vendor, tuple(files), attainment.reset_index(drop=True), tuple(duties),
