@@ -84,7 +84,8 @@ def calendar(register: RegisterStore, vendors: dict) -> None:
         st.caption("还没有接受任何职责：在下面的候选职责中接受。")
         return
     today = date.today()
-    shown = duty_table(duties, today)
+    projects = {project.id: project.name for project in register.projects()}
+    shown = duty_table(duties, today, projects)
     shown.insert(1, "外包商", [vendors.get(duty.vendor_id, "") for duty in duties])
     st.dataframe(shown, hide_index=True, key="register_calendar")
     open_duties = {duty.id: duty for duty in duties if duty.next_due}

@@ -52,7 +52,8 @@ else:
     st.caption("尚未登记项目。")
 
 st.subheader("SLA 达成与扣款")
-contract = targets.contract_for(targets.load_contracts(services().sla_store), vendor.name)
+contracts = targets.load_contracts(services().sla_store)
+contract = targets.contract_for(contracts, next((n for n in vendor.names if n in contracts), vendor.name))
 st.caption("合同目标（SLA看板 › 合同目标）：" + plain(contract.human(services().settings.sla_threshold_s)))
 if len(dossier.attainment):
     st.dataframe(dossier.attainment, hide_index=True, key="vendor_attainment", column_config={

@@ -8,9 +8,10 @@ from playwright.sync_api import Page
 
 from tests.browser.server import wait_for_rerun
 
-PAGES = ["首页", "智能问答", "条款浏览", "文档管理", "问答质量", "范围自检", "外包要素", "SLA看板"]
+PAGES = ["首页", "智能问答", "条款浏览", "文档管理", "问答质量", "范围自检", "外包要素", "SLA看板", "外包台账",
+         "外包商档案", "审计日志"]
 # Streamlit's and Vega's own words, and the English a month or a missing value shows as
-ENGLISH = ["Upload", "Browse files", "Drag and drop", "per file", "Download as", "Search",
+ENGLISH = ["Upload", "Browse files", "Add files", "Drag and drop", "per file", "Download as", "Search",
            "Fullscreen", "Show/hide columns", "Add row", "Delete row", "Clear all",
            "Selected values", "Choose an option", "No results", "Send message", "Collapse sidebar",
            "Main menu", "App pages", "Link to heading", "Skip to main content", "Copy Vega-Lite",
