@@ -12,8 +12,11 @@ from scoring.services import Services, create_services
 
 @st.cache_resource(show_spinner="正在加载知识库与向量模型…")
 def services() -> Services:
-    """The app's services, built once per server process and shared by every session."""
-    return create_services()
+    """The app's services, built once per server process and shared by every session; a change
+    of the knowledge base the server did not finish before it stopped is taken up again."""
+    built = create_services()
+    built.jobs.resume()
+    return built
 
 
 def knowledge_base() -> KnowledgeBase:

@@ -6,16 +6,17 @@ from errors import UserError
 from escaping import plain
 from ingest.clauses import FLAG_LABELS, STYLE_LABELS
 from ingest.errors import IngestError
+from ingest.jobs import JobRequest
 from ingest.versions import KINDS, describe
 from pages._confirm import confirm_button
-from pages._resources import current_documents, knowledge_base
-from pages._session import locked, may, perform, require_sign_in
+from pages._resources import current_documents, knowledge_base, services
+from pages._session import actor, locked, may, require_sign_in
 
 require_sign_in()
 
 st.title("文档管理")
 st.caption("加载官方全文、配套标准、监管办法或行内制度。先预览解析结果，确认后再加入；"
-           "每次变更都会重建索引，失败时文档与索引保持原样。")
+           "每次变更都在后台重建索引（可以取消），失败或取消时文档与索引保持原样。")
 
 base = knowledge_base()
 library = base.library
@@ -25,28 +26,38 @@ def flags_text(counts: dict[str, int]) -> str:
     return ";".join(f"{FLAG_LABELS[flag].split('(')[0]} {n}" for flag, n in counts.items()) or "无"
 
 
-def apply(action: str, target: str, change, success: str) -> None:
-    """Run one library change (or, with none, a rebuild) as this session's actor, with a
-    progress bar; report the outcome in Chinese."""
-    bar = st.progress(0.0, text="正在重建索引…")
-
-    def progress(done: int, total: int, stage: str) -> None:
-        bar.progress(done / total if total else 1.0,
-                     text=f"向量化 {done}/{total}" if total else "建立 BM25")
-
+def submit(action: str, target: str, operation: str, arguments: dict, data: bytes | None = None) -> None:
+    """Hand one change (or the rebuild) to the background job; the page shows its progress."""
     try:
-        result = perform(action, target, lambda: base.change(change, on_progress=progress)[1]
-                         if change else base.build(on_progress=progress),
-                         summary=lambda r: f"{r.chunks} 个片段，新计算向量 {r.embedded} 个")
+        job = services().submit_change(actor(), JobRequest(operation, arguments, action, target), data)
     except UserError as error:
-        bar.empty()
         st.error(plain(str(error)))
         return
-    bar.empty()
-    st.session_state["library_notice"] = (f"{success}索引已重建：{result.chunks} 个片段，"
-                                          f"新计算向量 {result.embedded} 个，用时 {result.seconds:.1f} 秒。")
+    st.session_state["library_job_seen"] = job.id
     st.session_state.pop("library_upload", None)
     st.rerun()
+
+
+@st.fragment(run_every=1.0)
+def job_panel() -> None:
+    """The running job with its progress and 取消; once it has finished (for the person who saw
+    it run), its outcome, and the page drawn again with the new documents."""
+    job, state = services().jobs.current(), st.session_state
+    if job is None:
+        return
+    if not job.finished:
+        state["library_job_seen"] = job.id
+        st.progress(job.fraction, text=plain(job.describe()))
+        st.caption("可以离开本页：任务在服务器上继续；问答在新索引建好之前照常使用原来的索引。")
+        if may(job.request.action) and st.button("取消任务", key="library_job_cancel"):
+            services().jobs.cancel()
+        return
+    if state.get("library_job_seen") != job.id:
+        return
+    if state.get("library_job_shown") != job.id:  # the first time it is seen finished
+        state["library_job_shown"] = job.id
+        st.rerun(scope="app")
+    (st.success if job.state == "done" else st.warning)(plain(job.describe()))
 
 
 def rebuild_section() -> None:
@@ -54,7 +65,7 @@ def rebuild_section() -> None:
     if not locked("index.rebuild") and st.button(
             "重建索引", key="library_rebuild",
             help="从已加载的文档重新建立索引；文档库或索引的文件损坏时，也由此恢复"):
-        apply("index.rebuild", "全部文档", None, "")
+        submit("index.rebuild", "全部文档", "rebuild", {})
 
 
 def show_changes(diff) -> None:
@@ -72,8 +83,7 @@ def show_changes(diff) -> None:
         st.caption(f"另有 {len(diff.changes) - 60} 处变化未列出。")
 
 
-if notice := st.session_state.pop("library_notice", None):
-    st.success(notice)
+job_panel()
 for note in base.indexer.notices:
     st.info(plain(note))
 base.indexer.notices.clear()
@@ -107,15 +117,15 @@ for entry in entries:
         if others and may("documents.restore"):
             chosen = st.selectbox("恢复到版本", others, key=f"library_version_{key}")
             if st.button("恢复此版本", key=f"library_restore_{key}"):
-                apply("documents.restore", f"{name} {chosen}",
-                      lambda lib, k=key, v=chosen: lib.restore(k, v), f"已恢复 {chosen}。")
+                submit("documents.restore", f"{name} {chosen}", "restore",
+                       {"doc_id": key, "version": chosen})
         if not entry.removed and may("documents.remove"):
             confirm_button(f"library_remove_{key}", "移除文档", lambda k, n=name: (
                 f"确定移除「{n}」？移除后问答不再引用它；历史版本保留，可以恢复。"),
                 lambda k: st.session_state.update(library_removing=k), key, confirm_label="确认移除")
             if st.session_state.get("library_removing") == key:
                 st.session_state.pop("library_removing")
-                apply("documents.remove", name, lambda lib, k=key: lib.remove(k), f"已移除「{name}」。")
+                submit("documents.remove", name, "remove", {"doc_id": key})
 
 st.subheader("加载文档")
 if locked("documents.add"):
@@ -152,9 +162,8 @@ if upload is not None:
         short_name = st.text_input("简称（引用时显示）", value=upload.name.rsplit(".", 1)[0],
                                    key="library_short_name")
         title = st.text_input("标题", key="library_title")
-
-        def change(lib):
-            return lib.add(data, upload.name, short_name, title)
+        request = ("documents.add", upload.name, "add",
+                   {"filename": upload.name, "short_name": short_name, "title": title})
     else:
         target = st.selectbox("替换哪个文档", list(active), format_func=active.get, index=None,
                               placeholder="选择要由它替换的文档", key="library_target")
@@ -163,15 +172,12 @@ if upload is not None:
                 show_changes(library.compare_version(target, data, upload.name))
         except UserError as error:
             st.error(plain(str(error)))
-
-        def change(lib):
-            return lib.add_version(target, data, upload.name)
+        request = ("documents.replace", f"{active.get(target, '')} ← {upload.name}", "add_version",
+                   {"doc_id": target, "filename": upload.name})
     add, cancel = st.columns(2)
     if add.button("加入知识库", type="primary", key="library_add",
                   disabled=mode != "新文档" and target is None):
-        action, what = ("documents.add", upload.name) if mode == "新文档" else \
-            ("documents.replace", f"{active[target]} ← {upload.name}")
-        apply(action, what, change, f"已加入「{upload.name}」。")
+        submit(*request, data)
     if cancel.button("取消", key="library_cancel"):
         st.session_state.pop("library_upload", None)
         st.rerun()

@@ -10,13 +10,15 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable, Mapping
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 from typing import Any, TypeVar
 
-from access.gate import Gate
+from access.gate import Actor, Gate
 from audit.trail import AuditTrail
 from errors import UserError
+from ingest.jobs import IngestJobs, JobRequest, JobState
 from knowledge.answer import Answer
 from knowledge.assistant import ask
 from knowledge.base import KnowledgeBase
@@ -56,8 +58,22 @@ class Services:
         self.conversations = ConversationStore(settings.data_dir)
         self.quality = QualityStore(settings.data_dir)
         self.register = RegisterStore(settings.data_dir, settings.max_upload_mb * 2**20)
+        self.jobs = IngestJobs(self.knowledge.indexer, on_finish=self._job_finished)
         self._built: dict[str, tuple[str, Any]] = {}
         self._building = threading.Lock()
+
+    def submit_change(self, actor: Actor, request: JobRequest, data: bytes | None = None) -> JobState:
+        """A change of the knowledge base as a background job, if the person may make it; the
+        audit trail records it when it has finished (done, failed or cancelled)."""
+        self.gate.require(actor, request.action, request.target)
+        self.audit.ensure_writable()
+        return self.jobs.submit(replace(request, requested_by=(actor.id, actor.name, actor.via)), data)
+
+    def _job_finished(self, job: JobState) -> None:
+        person_id, name, via = job.request.requested_by
+        person = Actor(person_id, name, frozenset(), via)
+        self.gate.record(person, job.request.action, job.request.target,
+                         "done" if job.state == "done" else "failed", after=job.describe())
 
     @property
     def standard(self) -> Standard:

@@ -3,6 +3,8 @@ from pathlib import Path
 
 from streamlit.testing.v1 import AppTest
 
+from pages._resources import services
+
 DATA = Path(__file__).resolve().parents[1] / "data"
 POLICY = """某银行客服外包管理细则
 第一条 为规范客服外包管理，制定本细则。
@@ -19,8 +21,15 @@ def upload(at: AppTest, name: str, data: bytes) -> AppTest:
     return at.file_uploader(key="library_upload").upload(name, data).run()
 
 
+def finished(at: AppTest) -> AppTest:
+    """Wait for the background job the click started, then look at the page again."""
+    services().jobs.wait()
+    return at.run()
+
+
 def notices(at: AppTest) -> list[str]:
-    return [element.value for element in [*at.success, *at.error, *at.warning]]
+    """Messages as the user reads them (the page escapes Markdown specials in file names)."""
+    return [element.value.replace("\\", "") for element in [*at.success, *at.error, *at.warning]]
 
 
 def test_preview_then_add_then_the_assistant_cites_it(app_test, fresh_built_data_dir):
@@ -31,7 +40,9 @@ def test_preview_then_add_then_the_assistant_cites_it(app_test, fresh_built_data
 
     at.text_input(key="library_short_name").input("外包细则").run()
     at = at.button(key="library_add").click().run()
-    assert any("已加入「细则.txt」" in text and "索引已重建" in text for text in notices(at))
+    assert at.get("progress") or services().jobs.current().finished  # working in the background
+    at = finished(at)
+    assert any("细则.txt" in text and "已完成" in text and "索引已重建" in text for text in notices(at))
     assert "外包细则" in at.dataframe[0].value["简称（引用时显示）"].tolist()
 
     at = at.switch_page("pages/assistant.py").run()
@@ -65,11 +76,11 @@ def test_changes_need_the_admin_password_when_one_is_set(app_test, fresh_built_d
 def test_remove_a_document(app_test, fresh_built_data_dir):
     at = upload(library_page(app_test, fresh_built_data_dir), "细则.txt", POLICY)
     at.text_input(key="library_short_name").input("外包细则").run()
-    at = at.button(key="library_add").click().run()
+    at = finished(at.button(key="library_add").click().run())
     at = at.button(key="library_remove_外包细则").click().run()
     assert any("确定移除「外包细则」" in text for text in notices(at))  # asks first
-    at = at.button(key="library_remove_外包细则_yes").click().run()
-    assert any("已移除「外包细则」" in text for text in notices(at))
+    at = finished(at.button(key="library_remove_外包细则_yes").click().run())
+    assert any("外包细则" in text and "已完成" in text for text in notices(at))
     assert at.dataframe[0].value.set_index("简称（引用时显示）").loc[
         "外包细则", "当前版本"] == "已移除"
 
@@ -77,7 +88,7 @@ def test_remove_a_document(app_test, fresh_built_data_dir):
 def test_a_new_version_shows_its_clause_changes_before_it_is_added(app_test, fresh_built_data_dir):
     at = upload(library_page(app_test, fresh_built_data_dir), "细则.txt", POLICY)
     at.text_input(key="library_short_name").input("外包细则").run()
-    at = at.button(key="library_add").click().run()
+    at = finished(at.button(key="library_add").click().run())
     second = POLICY.decode().replace("不少于40学时", "不少于60学时") + "第四条 本细则由客服部门负责解释。\n"
     at = upload(at, "细则v2.txt", second.encode())
     at.radio(key="library_mode").set_value("已有文档的新版本").run()
@@ -88,7 +99,7 @@ def test_a_new_version_shows_its_clause_changes_before_it_is_added(app_test, fre
     marked = " ".join(md.value for md in at.markdown)
     assert ":red-background[~~4~~]" in marked and ":green-background[6~~" not in marked
     assert ":green-background[6]" in marked
-    at = at.button(key="library_add").click().run()
+    at = finished(at.button(key="library_add").click().run())
     history = " ".join(md.value for md in at.markdown)
     assert "（新增 第四条；修改 第二条）" in history
 
