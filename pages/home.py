@@ -30,7 +30,6 @@ PAGES = (
     ("pages/vendor.py", "外包商档案", "一家外包商的项目、范围判定、SLA 达成与扣款、职责与话务占比；导出档案。"),
 )
 
-@st.fragment(run_every=2.0)
 def knowledge_job() -> None:
     """A change of the knowledge base running in the background, with its progress."""
     job = services().jobs.current()
@@ -89,7 +88,9 @@ if latest:
                       f"{vendors} 家外包商" + ("（示例数据）" if sample else ""), delta_color="off")
 else:
     columns[2].metric("最近的 SLA 数据", "尚未导入", help=sla_problem or "在「SLA看板」导入话单或报表")
-knowledge_job()
+running = services().jobs.current()
+if running and not running.finished:  # drawn again every two seconds while it runs
+    st.fragment(knowledge_job, run_every=2.0)()
 due_this_month()
 if index is None:
     st.warning("知识库索引尚未建立：请运行 `python -m ingest build`（`make run` 会自动完成）。")

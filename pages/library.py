@@ -38,7 +38,6 @@ def submit(action: str, target: str, operation: str, arguments: dict, data: byte
     st.rerun()
 
 
-@st.fragment(run_every=1.0)
 def job_panel() -> None:
     """The running job with its progress and 取消; once it has finished (for the person who saw
     it run), its outcome, and the page drawn again with the new documents."""
@@ -83,7 +82,8 @@ def show_changes(diff) -> None:
         st.caption(f"另有 {len(diff.changes) - 60} 处变化未列出。")
 
 
-job_panel()
+running = services().jobs.current()
+st.fragment(job_panel, run_every=1.0 if running and not running.finished else None)()
 for note in base.indexer.notices:
     st.info(plain(note))
 base.indexer.notices.clear()
