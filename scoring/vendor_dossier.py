@@ -14,6 +14,7 @@ import pandas as pd
 
 from escaping import exported
 from scoring.exports import add_sheet, markdown_table, summary_workbook, workbook_bytes
+from scoring.register.duties import period_label
 from scoring.register.model import Duty, Project, Stage, Vendor
 from scoring.sla.queries import CALLS_SOURCE
 
@@ -61,7 +62,7 @@ def duty_table(duties: Sequence[Duty], today: date,
                project_names: Mapping[int, str] | None = None) -> pd.DataFrame:
     rows = [{"状态": duty.state(today), "下次到期": _day(duty.next_due), "负责人": duty.owner,
              "依据": f"{duty.doc} {duty.clause}", "原文": duty.quote,
-             "周期": duty.period or "", "时限": duty.deadline or "", "需要的证据": duty.evidence_required,
+             "周期": period_label(duty.period), "时限": duty.deadline or "", "需要的证据": duty.evidence_required,
              "已完成次数": len(duty.done)} for duty in duties]
     table = pd.DataFrame(rows, columns=["状态", "下次到期", "负责人", "依据", "原文", "周期", "时限",
                                         "需要的证据", "已完成次数"])
