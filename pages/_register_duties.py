@@ -7,6 +7,7 @@ from datetime import date
 import streamlit as st
 
 from escaping import plain
+from pages._register_projects import empty_uploader, uploader_key
 from pages._resources import services
 from pages._session import actor, attempt, locked, may
 from scoring.register.duties import CandidateDuty, period_label
@@ -17,8 +18,9 @@ SHOWN = 20
 
 
 def show(register: RegisterStore) -> None:
-    if notice := st.session_state.pop("register_duty_notice", None):
-        st.success(notice)
+    notice = st.empty()  # the slot is there without a notice too: what follows keeps its place
+    if text := st.session_state.pop("register_duty_notice", None):
+        notice.success(text)
     vendors = {vendor.id: vendor.name for vendor in register.vendors()}
     calendar(register, vendors)
     st.subheader("从已加载文档中找到的候选职责")
@@ -98,7 +100,7 @@ def calendar(register: RegisterStore, vendors: dict) -> None:
             f"{vendors.get(open_duties[i].vendor_id, '')} · {open_duties[i].doc} {open_duties[i].clause}"
             f" · 到期 {open_duties[i].next_due}"))
         done_on = st.date_input("完成日期", today, key="register_done_on", format="YYYY-MM-DD")
-        upload = st.file_uploader("证据文件", key="register_done_file",
+        upload = st.file_uploader("证据文件", key=uploader_key("register_done_file"),
                                   max_upload_size=services().settings.max_upload_mb)
         note = st.text_input("说明", key="register_done_note")
         if st.button("标记完成", type="primary", key="register_done_save"):
@@ -112,11 +114,12 @@ def edit_form(register: RegisterStore, duties: dict, vendors: dict) -> None:
             f"{vendors.get(duties[i].vendor_id, '')} · {duties[i].doc} {duties[i].clause}"))
         duty, key = duties[chosen], f"register_edit_{chosen}"
         owner = st.text_input("负责人", duty.owner, key=f"{key}_owner")
-        due = st.date_input("下次到期", duty.next_due, key=f"{key}_due", format="YYYY-MM-DD",
-                            help="留空表示不再到期")
+        due = st.date_input("下次到期", duty.next_due, key=f"{key}_due", format="YYYY-MM-DD")
+        ended = st.checkbox("不再到期", duty.next_due is None, key=f"{key}_ended",
+                            help="一次性职责已经了结，或这项职责不再适用")  # a set date cannot be emptied
         evidence = st.text_input("需要的证据", duty.evidence_required, key=f"{key}_evidence")
         if st.button("保存修改", key="register_edit_save"):
-            edit(register, duty, owner, due, evidence)
+            edit(register, duty, owner, None if ended else due, evidence)
             st.rerun()
 
 
@@ -143,4 +146,4 @@ def mark_done(register: RegisterStore, duty, done_on: date, upload, note: str) -
     if after is not None:
         st.session_state["register_duty_notice"] = (
             f"已标记完成（{plain(target)}）" + (f"，下次到期 {after.next_due}。" if after.next_due else "。"))
-        st.session_state.pop("register_done_file", None)
+        empty_uploader("register_done_file")

@@ -19,8 +19,9 @@ def show(register: RegisterStore) -> None:
     if not vendors:
         st.info("先在“外包商”中登记外包商，再登记它承接的项目。")
         return
-    if notice := st.session_state.pop("register_project_notice", None):
-        st.success(notice)
+    notice = st.empty()  # the slot is there without a notice too: what follows keeps its place
+    if text := st.session_state.pop("register_project_notice", None):
+        notice.success(text)
     stages = services().lifecycle()
     stage_names = {stage.id: stage.name for stage, _ in stages}
     projects = {project.id: project for project in register.projects()}
@@ -112,7 +113,7 @@ def lifecycle(register: RegisterStore, project: Project, stages) -> None:
                 st.caption("已加载的文档没有关于这一阶段的规定（所附标准文本在 5.3.3 之后缺失）。")
             st.caption("应留存：" + "、".join(stage.evidence))
             if step and step.note:
-                st.markdown(f"**记录**：{plain(step.note)}（{plain(step.recorded_by)}，{step.recorded_at[:16]}）")
+                st.markdown(f"**记录**：{plain(step.note)}（{plain(step.recorded_by)}，{step.recorded_at[:16].replace('T', ' ')}）")
             for item in step.evidence if step else ():
                 st.download_button(f"{item.file_name}（{item.size:,} 字节，{item.added_by}）",
                                    lambda item=item: register.evidence_bytes(item), item.file_name,
@@ -124,7 +125,7 @@ def lifecycle(register: RegisterStore, project: Project, stages) -> None:
 def step_form(register: RegisterStore, project: Project, stage: str, note: str) -> None:
     key = f"register_step_{project.id}_{stage}"
     text = st.text_area("记录（结论、评审意见等）", note, key=f"{key}_note", height=80)
-    upload = st.file_uploader("附上证据文件", key=f"{key}_file",
+    upload = st.file_uploader("附上证据文件", key=uploader_key(f"{key}_file"),
                               max_upload_size=services().settings.max_upload_mb)
     if st.button("保存记录", key=f"{key}_save"):
         save_step(register, project, stage, text, upload)
@@ -142,4 +143,15 @@ def save_step(register: RegisterStore, project: Project, stage: str, note: str, 
             summary=lambda item: f"SHA-256 {item.sha256}") is None:
         return
     st.session_state["register_project_notice"] = f"已保存「{plain(project.name)}」的阶段记录。"
-    st.session_state.pop(f"register_step_{project.id}_{stage}_file", None)
+    empty_uploader(f"register_step_{project.id}_{stage}_file")
+
+
+def uploader_key(key: str) -> str:
+    """The key of an uploader that is emptied once its file is kept: the browser holds on to the
+    file of an uploader whose state is only removed, so each emptying gives it a new key."""
+    emptied = st.session_state.get(f"{key}_emptied", 0)
+    return f"{key}_{emptied}" if emptied else key
+
+
+def empty_uploader(key: str) -> None:
+    st.session_state[f"{key}_emptied"] = st.session_state.get(f"{key}_emptied", 0) + 1

@@ -1,6 +1,8 @@
 """外包台账 › 外包商: the register of vendors, and the names of the SLA data mapped to them."""
 from __future__ import annotations
 
+import hashlib
+
 import pandas as pd
 import streamlit as st
 
@@ -14,8 +16,9 @@ from scoring.sla.queries import vendor_names
 
 def show(register: RegisterStore) -> None:
     vendors = register.vendors()
-    if notice := st.session_state.pop("register_vendor_notice", None):
-        st.success(notice)
+    notice = st.empty()  # the slot is there without a notice too: what follows keeps its place
+    if text := st.session_state.pop("register_vendor_notice", None):
+        notice.success(text)
     if vendors:
         duties = register.duties()
         st.dataframe(pd.DataFrame([{
@@ -68,12 +71,13 @@ def unmapped_names(register: RegisterStore, vendors) -> None:
         st.markdown("、".join(plain(name) for name in names))
         return
     by_id = {vendor.id: vendor.name for vendor in vendors}
-    for number, name in enumerate(names):
+    for name in names:
+        key = f"register_alias_{hashlib.sha256(name.encode()).hexdigest()[:12]}"  # the name's own
         left, middle, right = st.columns([2, 2, 1], vertical_alignment="bottom")
         left.markdown(f"**{plain(name)}**")
-        target = middle.selectbox("对应到", [None, *by_id], key=f"register_alias_{number}",
+        target = middle.selectbox("对应到", [None, *by_id], key=key,
                                   format_func=lambda i: "登记为新外包商" if i is None else by_id[i])
-        if right.button("对应", key=f"register_alias_{number}_go"):
+        if right.button("对应", key=f"{key}_go"):
             map_name(register, name, target)
             st.rerun()
 
