@@ -36,7 +36,7 @@ columns[3].metric("话务占比", "—" if dossier.call_share is None else f"{do
                   help="该外包商(含别名)的呼入人工量占 SLA 数据中全部话单的比例")
 if dossier.concentrated:
     st.warning(f"集中度提示：该外包商承接了 {dossier.call_share:.1%} 的话务，达到提示线 "
-               f"{dossier.share_threshold:.0%}（设置 CSC_CONCENTRATION_THRESHOLD）。请确认退出与替代安排。")
+               f"{dossier.share_threshold:.0%}（提示线由管理员设置）。请确认退出与替代安排。")
 st.caption(f"统一社会信用代码：{plain(vendor.credit_code or '未填写')} · 状态：{plain(vendor.status)} · "
            f"联系人：{plain(vendor.contacts or '—')} · 数据中的名称：{plain('、'.join(vendor.names))}")
 
@@ -68,7 +68,7 @@ if dossier.duties:
 else:
     st.caption("尚未接受任何职责（外包台账 › 职责日历）。")
 
-left, right = st.columns(2)
+left, right, _ = st.columns([1, 1, 3])
 left.download_button("下载档案（Excel）", to_excel(dossier), f"外包商档案_{vendor.name}_{today:%Y%m%d}.xlsx",
                      mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
                      key="vendor_excel", on_click="ignore")
