@@ -16,6 +16,7 @@ import pytest
 
 from ingest.index import read_manifest
 from ingest.library import JOURNAL_FILE, LibraryDamaged
+from pages._resources import services
 from scoring.services import create_services
 from scoring.sla.errors import SlaInputError
 from scoring.sla.store import DATABASE_FILE
@@ -82,6 +83,8 @@ def test_a_damaged_index_is_a_message_on_the_pages(app_test, fresh_built_data_di
     at = at.switch_page("pages/library.py").run()
     assert not at.exception and at.button(key="library_rebuild")  # the way out is offered
     at = at.button(key="library_rebuild").click().run()
+    services().jobs.wait()  # the rebuild runs in the background; the page shows how it ended
+    at = at.run()
     assert not at.exception and "索引已重建" in at.success[0].value
 
 
