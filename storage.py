@@ -3,8 +3,11 @@ is read-only, and moved aside (never deleted) when they turn out damaged."""
 from __future__ import annotations
 
 import os
+import sqlite3
 import tempfile
 import time
+from collections.abc import Iterator
+from contextlib import closing, contextmanager
 from pathlib import Path
 
 from errors import UserError
@@ -46,3 +49,52 @@ def move_aside(path: Path) -> Path:
     target = path.with_name(f"{path.name}.damaged-{time.strftime('%Y%m%d-%H%M%S')}")
     os.replace(path, target)
     return target
+
+
+class SqliteFile:
+    """An SQLite file of the data directory, as the stores use it: read only when it exists,
+    written in one transaction (all or nothing), its schema made on the way, and a file SQLite
+    cannot read refused with the store's own message (never replaced: it may be evidence).
+
+        database = SqliteFile(path, SCHEMA, lambda error: MyError(f"… {error} …"))
+        with database.reading() as db:    # None when the file does not exist yet
+            ...
+        with database.writing() as db:    # commits at the end, rolls back on an exception
+            ...
+    """
+
+    def __init__(self, path: Path, schema: str, damaged, foreign_keys: bool = False):
+        self.path = Path(path)
+        self.schema = schema
+        self.damaged = damaged  # DatabaseError -> the UserError to raise
+        self.foreign_keys = foreign_keys
+
+    @contextmanager
+    def reading(self) -> Iterator[sqlite3.Connection | None]:
+        if not self.path.exists():
+            yield None
+            return
+        with self._connect() as db:
+            yield db
+
+    @contextmanager
+    def writing(self) -> Iterator[sqlite3.Connection]:
+        require_writable(self.path.parent)
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        with self._connect() as db, db:  # the inner `with db` commits, or rolls back on error
+            yield db
+
+    @contextmanager
+    def _connect(self) -> Iterator[sqlite3.Connection]:
+        try:
+            with closing(sqlite3.connect(self.path, timeout=30)) as db:
+                db.row_factory = sqlite3.Row
+                if self.foreign_keys:
+                    db.execute("PRAGMA foreign_keys = ON")
+                if is_writable(self.path.parent):
+                    db.executescript(self.schema)
+                yield db
+        except sqlite3.DatabaseError as error:
+            if type(error) is not sqlite3.DatabaseError:  # a refused row, not a damaged file
+                raise
+            raise self.damaged(error) from None

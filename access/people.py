@@ -4,14 +4,12 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Iterator
-from contextlib import closing, contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
 from errors import UserError
-from storage import require_writable
+from storage import SqliteFile
 
 PEOPLE_FILE = "people.sqlite3"
 SCHEMA = """
@@ -47,11 +45,13 @@ class People:
 
     def __init__(self, data_dir: Path):
         self.path = Path(data_dir) / PEOPLE_FILE
+        self.database = SqliteFile(self.path, SCHEMA, lambda error: PeopleError(
+            f"用户与角色文件 {self.path} 已损坏或无法读取({error}),角色未更改。请让管理员从备份恢复该文件。"))
 
     def seen(self, person_id: str, name: str, now: datetime | None = None) -> None:
         """Note a sign-in (the person is then listed for roles to be given)."""
         stamp = _stamp(now)
-        with self._writing() as db:
+        with self.database.writing() as db:
             db.execute("INSERT INTO person (id, name, first_seen, last_seen) VALUES (?, ?, ?, ?) "
                        "ON CONFLICT(id) DO UPDATE SET name = excluded.name, last_seen = excluded.last_seen",
                        (person_id, name, stamp, stamp))
@@ -61,13 +61,13 @@ class People:
         return person.roles if person else frozenset()
 
     def find(self, person_id: str) -> Person | None:
-        with self._reading() as db:
+        with self.database.reading() as db:
             row = db and db.execute("SELECT * FROM person WHERE id = ?", (person_id,)).fetchone()
         return _person(row) if row else None
 
     def everyone(self) -> list[Person]:
         """Everyone known, most recently seen first."""
-        with self._reading() as db:
+        with self.database.reading() as db:
             rows = db.execute("SELECT * FROM person ORDER BY last_seen DESC, id").fetchall() if db else []
         return [_person(row) for row in rows]
 
@@ -75,38 +75,12 @@ class People:
              now: datetime | None = None) -> None:
         """Set the roles given to a known person."""
         stamp = _stamp(now)
-        with self._writing() as db:
+        with self.database.writing() as db:
             row = db.execute("SELECT roles FROM person WHERE id = ?", (person_id,)).fetchone()
             if row is None:
                 raise PeopleError(f"找不到用户「{person_id}」:用户需先登录一次，才能为其分配角色。")
             db.execute("UPDATE person SET roles = ?, roles_changed_by = ?, roles_changed_at = ? "
                        "WHERE id = ?", (json.dumps(sorted(roles)), by, stamp, person_id))
-
-    @contextmanager
-    def _reading(self) -> Iterator[sqlite3.Connection | None]:
-        if not self.path.exists():
-            yield None
-            return
-        with self._connect() as db:
-            yield db
-
-    @contextmanager
-    def _writing(self) -> Iterator[sqlite3.Connection]:
-        require_writable(self.path.parent)
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        with self._connect() as db, db:  # the inner `with db` commits, or rolls back on error
-            yield db
-
-    @contextmanager
-    def _connect(self) -> Iterator[sqlite3.Connection]:
-        try:
-            with closing(sqlite3.connect(self.path, timeout=30)) as db:
-                db.row_factory = sqlite3.Row
-                db.executescript(SCHEMA)
-                yield db
-        except sqlite3.DatabaseError as error:
-            raise PeopleError(f"用户与角色文件 {self.path} 已损坏或无法读取({error}),"
-                              "角色未更改。请让管理员从备份恢复该文件。") from error
 
 
 def _person(row: sqlite3.Row) -> Person:

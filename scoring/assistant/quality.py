@@ -4,9 +4,7 @@ directory."""
 from __future__ import annotations
 
 import json
-import sqlite3
-from collections.abc import Callable, Iterator
-from contextlib import closing, contextmanager
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -15,7 +13,7 @@ from errors import UserError
 from knowledge.answer import Answer
 from knowledge.evaluate import evaluate
 from settings import PROJECT_ROOT
-from storage import is_writable, require_writable
+from storage import SqliteFile, is_writable
 
 DB_FILE = "quality.sqlite3"
 BANK_SET = "本行评估集"
@@ -76,6 +74,9 @@ class QualityStore:
 
     def __init__(self, data_dir: Path):
         self.path = Path(data_dir) / DB_FILE
+        self.database = SqliteFile(self.path, SCHEMA, lambda error: QualityError(
+            f"问答质量数据库 {self.path.name} 无法读取(文件可能已损坏:{error})。"
+            "原文件没有被改动;请从备份恢复,或把它改名移开。"))
 
     def add_case(self, question: str, clauses: list[str] | None, note: str = "",
                  now: datetime | None = None) -> int:
@@ -89,7 +90,7 @@ class QualityStore:
         if clauses is not None and not clauses:
             raise QualityError("评估题未保存:请选择回答应当引用的条款,或选“文档未涉及”。")
         stamp = (now or datetime.now()).isoformat(timespec="seconds")
-        with self._writing() as db:
+        with self.database.writing() as db:
             return db.execute(
                 "INSERT INTO eval_case (question, clauses, uncovered, note, created_at) "
                 "VALUES (?, ?, ?, ?, ?)",
@@ -98,7 +99,7 @@ class QualityStore:
 
     def cases(self) -> list[Case]:
         """The bank's cases, oldest first."""
-        with self._reading() as db:
+        with self.database.reading() as db:
             if db is None:
                 return []
             rows = db.execute("SELECT id, question, clauses, uncovered, note, created_at "
@@ -107,7 +108,7 @@ class QualityStore:
                 for row in rows]
 
     def delete_case(self, case_id: int) -> None:
-        with self._writing() as db:
+        with self.database.writing() as db:
             if db.execute("DELETE FROM eval_case WHERE id = ?", (case_id,)).rowcount == 0:
                 raise QualityError(f"没有编号为 {case_id} 的评估题。")
 
@@ -132,48 +133,19 @@ class QualityStore:
         stamp = (now or datetime.now()).isoformat(timespec="seconds")
         run_id = 0
         if is_writable(self.path.parent):
-            with self._writing() as db:
+            with self.database.writing() as db:
                 run_id = db.execute("INSERT INTO eval_run (set_name, ran_at, report) VALUES (?, ?, ?)",
                                     (set_name, stamp, json.dumps(report, ensure_ascii=False))).lastrowid
         return Run(run_id, set_name, stamp, report)
 
     def runs(self) -> list[Run]:
         """Every kept run, newest first."""
-        with self._reading() as db:
+        with self.database.reading() as db:
             if db is None:
                 return []
             rows = db.execute("SELECT id, set_name, ran_at, report FROM eval_run "
                               "ORDER BY ran_at DESC, id DESC").fetchall()
         return [Run(row[0], row[1], row[2], json.loads(row[3])) for row in rows]
-
-    @contextmanager
-    def _writing(self) -> Iterator[sqlite3.Connection]:
-        require_writable(self.path.parent)
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        with self._connect() as db, db:  # the inner `with db` commits, or rolls back on error
-            db.executescript(SCHEMA)
-            yield db
-
-    @contextmanager
-    def _reading(self) -> Iterator[sqlite3.Connection | None]:
-        if not self.path.exists():
-            yield None
-            return
-        with self._connect() as db:
-            if is_writable(self.path.parent):
-                db.executescript(SCHEMA)
-            yield db
-
-    @contextmanager
-    def _connect(self) -> Iterator[sqlite3.Connection]:
-        try:
-            with closing(sqlite3.connect(self.path, timeout=10)) as db:
-                yield db
-        except sqlite3.DatabaseError as error:
-            if type(error) is not sqlite3.DatabaseError:
-                raise
-            raise QualityError(f"问答质量数据库 {self.path.name} 无法读取(文件可能已损坏:{error})。"
-                               "原文件没有被改动;请从备份恢复,或把它改名移开。") from None
 
 
 def run_table(runs: list[Run]) -> list[dict]:

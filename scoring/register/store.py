@@ -6,8 +6,7 @@ from __future__ import annotations
 import hashlib
 import json
 import sqlite3
-from collections.abc import Iterator, Sequence
-from contextlib import closing, contextmanager
+from collections.abc import Sequence
 from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -23,7 +22,7 @@ from scoring.register.model import (
     advance,
     check_credit_code,
 )
-from storage import atomic_write, require_writable
+from storage import SqliteFile, atomic_write, require_writable
 
 if TYPE_CHECKING:
     from scoring.register.duties import CandidateDuty
@@ -113,11 +112,14 @@ class RegisterStore:
         self.data_dir = Path(data_dir)
         self.path = self.data_dir / REGISTER_FILE
         self.max_evidence_bytes = max_evidence_bytes
+        self.database = SqliteFile(self.path, SCHEMA, lambda error: RegisterError(
+            f"外包台账文件 {self.path} 已损坏或无法读取({error}),没有改动任何内容。请让管理员从备份恢复该文件。"),
+            foreign_keys=True)
 
     # vendors
 
     def vendors(self) -> list[Vendor]:
-        with self._reading() as db:
+        with self.database.reading() as db:
             if db is None:
                 return []
             aliases: dict[int, list[str]] = {}
@@ -145,7 +147,7 @@ class RegisterStore:
         if status not in VENDOR_STATUSES:
             raise RegisterError(f"外包商状态应为 {'、'.join(VENDOR_STATUSES)} 之一。")
         code, values = check_credit_code(credit_code), (_text(contacts), status, _now())
-        with self._writing() as db:
+        with self.database.writing() as db:
             self._free_name(db, name, vendor_id)
             try:
                 if vendor_id is None:
@@ -165,7 +167,7 @@ class RegisterStore:
         alias = " ".join(alias.split())
         if not alias:
             raise RegisterError("别名为空。")
-        with self._writing() as db:
+        with self.database.writing() as db:
             self._free_name(db, alias, vendor_id)
             db.execute("INSERT INTO alias (name, vendor_id) VALUES (?, ?) ON CONFLICT(name) DO "
                        "UPDATE SET vendor_id = excluded.vendor_id", (alias, vendor_id))
@@ -178,7 +180,7 @@ class RegisterStore:
     # projects
 
     def projects(self, vendor_id: int | None = None) -> list[Project]:
-        with self._reading() as db:
+        with self.database.reading() as db:
             if db is None:
                 return []
             where, args = ("WHERE vendor_id = ?", (vendor_id,)) if vendor_id is not None else ("", ())
@@ -208,7 +210,7 @@ class RegisterStore:
                   project.deduction_cap_pct, project.stage, _now())
         columns = ("vendor_id, name, elements, draft_id, assessment_id, term_start, term_end, "
                    "notice_days, fee_basis, deduction_cap_pct, stage, updated_at")
-        with self._writing() as db:
+        with self.database.writing() as db:
             if db.execute("SELECT 1 FROM vendor WHERE id = ?", (project.vendor_id,)).fetchone() is None:
                 raise RegisterError("项目未保存:所选外包商不存在(可能已被删除)。")
             try:
@@ -226,7 +228,7 @@ class RegisterStore:
     # lifecycle steps and evidence
 
     def record_step(self, project_id: int, stage: str, note: str, by: str) -> None:
-        with self._writing() as db:
+        with self.database.writing() as db:
             db.execute("INSERT INTO step (project_id, stage, note, recorded_by, recorded_at) VALUES "
                        "(?, ?, ?, ?, ?) ON CONFLICT(project_id, stage) DO UPDATE SET note = "
                        "excluded.note, recorded_by = excluded.recorded_by, recorded_at = "
@@ -235,7 +237,7 @@ class RegisterStore:
     def steps(self, project_id: int) -> dict[str, StepRecord]:
         """What was recorded at each stage of a project: the note and the evidence files."""
         evidence = self.evidence(project_id=project_id)
-        with self._reading() as db:
+        with self.database.reading() as db:
             rows = db.execute("SELECT stage, note, recorded_by, recorded_at FROM step WHERE "
                               "project_id = ?", (project_id,)).fetchall() if db else []
         notes = {row[0]: tuple(row[1:]) for row in rows}
@@ -256,7 +258,7 @@ class RegisterStore:
         if not target.exists():
             atomic_write(target, data)
         name = Path(file_name.replace("\\", "/")).name[:200] or "证据"
-        with self._writing() as db:
+        with self.database.writing() as db:
             evidence_id = db.execute(
                 "INSERT INTO evidence (project_id, stage, duty_id, file_name, sha256, size, added_by,"
                 " added_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
@@ -264,7 +266,7 @@ class RegisterStore:
         return self.evidence_item(evidence_id)
 
     def evidence(self, project_id: int | None = None, duty_id: int | None = None) -> list[Evidence]:
-        with self._reading() as db:
+        with self.database.reading() as db:
             if db is None:
                 return []
             column, value = ("project_id", project_id) if project_id is not None else ("duty_id", duty_id)
@@ -272,7 +274,7 @@ class RegisterStore:
                 f"SELECT * FROM evidence WHERE {column} = ? ORDER BY id", (value,))]
 
     def evidence_item(self, evidence_id: int) -> Evidence:
-        with self._reading() as db:
+        with self.database.reading() as db:
             row = db and db.execute("SELECT * FROM evidence WHERE id = ?", (evidence_id,)).fetchone()
         if not row:
             raise RegisterError(f"没有编号为 {evidence_id} 的证据。")
@@ -293,20 +295,20 @@ class RegisterStore:
 
     def decided(self) -> set[str]:
         """The keys of candidate duties already accepted or dismissed."""
-        with self._reading() as db:
+        with self.database.reading() as db:
             if db is None:
                 return set()
             return {row[0] for row in db.execute("SELECT key FROM duty UNION SELECT key FROM dismissed")}
 
     def dismiss(self, key: str, by: str) -> None:
-        with self._writing() as db:
+        with self.database.writing() as db:
             db.execute("INSERT OR REPLACE INTO dismissed (key, dismissed_by, dismissed_at) VALUES "
                        "(?, ?, ?)", (key, by, _now()))
 
     def accept(self, candidate: CandidateDuty, vendor_id: int, project_id: int | None, owner: str,
                next_due: date, evidence_required: str = "") -> int:
         """Put a candidate duty into the calendar of a vendor (or one of its projects)."""
-        with self._writing() as db:
+        with self.database.writing() as db:
             try:
                 return db.execute(
                     "INSERT INTO duty (key, vendor_id, project_id, doc, clause, quote, period, "
@@ -319,7 +321,7 @@ class RegisterStore:
                 raise RegisterError("这项职责已在该外包商(项目)的日历中。") from None
 
     def edit_duty(self, duty_id: int, owner: str, next_due: date | None, evidence_required: str) -> None:
-        with self._writing() as db:
+        with self.database.writing() as db:
             if db.execute("UPDATE duty SET owner = ?, next_due = ?, evidence_required = ? WHERE id = ?",
                           (_text(owner), _day(next_due), _text(evidence_required), duty_id)
                           ).rowcount == 0:
@@ -332,14 +334,14 @@ class RegisterStore:
         if duty.next_due is None:
             raise RegisterError("这项职责已经完成,不再到期。")
         following = advance(duty.next_due, duty.period) if duty.period else None
-        with self._writing() as db:
+        with self.database.writing() as db:
             db.execute("INSERT INTO duty_done (duty_id, done_on, done_by, evidence_id, note) VALUES "
                        "(?, ?, ?, ?, ?)", (duty_id, done_on.isoformat(), by, evidence_id, _text(note)))
             db.execute("UPDATE duty SET next_due = ? WHERE id = ?", (_day(following), duty_id))
         return self.duty(duty_id)
 
     def duties(self, vendor_id: int | None = None, project_id: int | None = None) -> list[Duty]:
-        with self._reading() as db:
+        with self.database.reading() as db:
             if db is None:
                 return []
             where, args = "", ()
@@ -373,35 +375,6 @@ class RegisterStore:
                             "WHERE name = ?", (name, name)).fetchone()
         if holder and holder[0] != vendor_id:
             raise RegisterError(f"「{name}」已是另一家外包商的名称或别名。")
-
-    @contextmanager
-    def _reading(self) -> Iterator[sqlite3.Connection | None]:
-        if not self.path.exists():
-            yield None
-            return
-        with self._connect() as db:
-            yield db
-
-    @contextmanager
-    def _writing(self) -> Iterator[sqlite3.Connection]:
-        require_writable(self.data_dir)
-        self.data_dir.mkdir(parents=True, exist_ok=True)
-        with self._connect() as db, db:  # the inner `with db` commits, or rolls back on error
-            yield db
-
-    @contextmanager
-    def _connect(self) -> Iterator[sqlite3.Connection]:
-        try:
-            with closing(sqlite3.connect(self.path, timeout=30)) as db:
-                db.row_factory = sqlite3.Row
-                db.execute("PRAGMA foreign_keys = ON")
-                db.executescript(SCHEMA)
-                yield db
-        except sqlite3.DatabaseError as error:
-            if isinstance(error, sqlite3.IntegrityError):
-                raise
-            raise RegisterError(f"外包台账文件 {self.path} 已损坏或无法读取({error}),没有改动任何内容。"
-                                "请让管理员从备份恢复该文件。") from error
 
 
 def _project(row: sqlite3.Row) -> Project:
