@@ -41,10 +41,11 @@ if person is None:  # the bank's SSO is configured and nobody has signed in yet
     # run without st.navigation, Streamlit serves every script in pages/ as a page, to anyone
     st.navigation(pages, position="hidden")
     sign_in_screen()
-administration = [page for page, action in (
-    (st.Page("pages/people.py", title="用户与角色", icon=":material/group:"), "roles.grant" if sso_configured() else ""),
-    (st.Page("pages/audit.py", title="审计日志", icon=":material/policy:"), "audit.view"),
-) if action and may(action)]
+administration = [page for page, allowed in (  # only for those whose roles allow them
+    (st.Page("pages/people.py", title="用户与角色", icon=":material/group:"),
+     sso_configured() and may("roles.grant")),  # without SSO there is nobody to give roles to
+    (st.Page("pages/audit.py", title="审计日志", icon=":material/policy:"), may("audit.view")),
+) if allowed]
 navigation = st.navigation({**pages, **({"系统": administration} if administration else {})})
 try:
     identity_sidebar(person)
