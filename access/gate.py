@@ -82,7 +82,8 @@ class Gate:
     def unlock(self, given: str) -> bool:
         """Whether the single-user password is right; a wrong one is recorded."""
         right = bool(self.password) and hmac.compare_digest(given.encode(), self.password.encode())
-        self.record(self.single_user(False), "unlock" if right else "unlock.failed")
+        self.record(self.single_user(False), "unlock" if right else "unlock.failed",
+                    outcome="done" if right else "refused")
         return right
 
     # what they may do

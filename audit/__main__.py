@@ -1,7 +1,7 @@
 """审计日志的命令行:查看谁在何时做了什么(数据目录取自 CSC_DATA_DIR),校验日志没有被改动或删除。
 
     python -m audit list [--json] [--since YYYY-MM-DD] [--until YYYY-MM-DD] [--actor 账号]
-                         [--action 操作] [--outcome done|refused|failed] [--limit N]
+                         [--action 操作] [--outcome done|refused|failed|cancelled] [--limit N]
     python -m audit verify      (哈希链完整时退出码为 0,发现被改动或删除的记录时为 1)
 """
 from __future__ import annotations

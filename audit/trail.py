@@ -21,7 +21,7 @@ from errors import UserError
 from storage import ReadOnlyDataDir, require_writable
 
 AUDIT_FILE = "audit.sqlite3"
-OUTCOMES = {"done": "完成", "refused": "拒绝", "failed": "失败"}
+OUTCOMES = {"done": "完成", "refused": "拒绝", "failed": "失败", "cancelled": "已取消"}
 GENESIS = "0" * 64
 MAX_TEXT_CHARS = 2000
 LOCK_TIMEOUT_S = 30

@@ -84,14 +84,14 @@ def project_form(register: RegisterStore, vendors: dict, current: Project | None
         project = Project(current.id if current else 0, vendor_id, name, tuple(elements), draft_id,
                           assessment_id, start, end, int(notice), fee, float(cap), stage)
         if st.button("保存项目", type="primary", key=f"{key}_save"):
-            save(register, project)
+            save(register, project, stage_names[stage])
             st.rerun()
         st.caption("SLA 目标即 SLA看板 中该外包商的合同目标（在 SLA看板 › 合同目标 中设置）。")
 
 
-def save(register: RegisterStore, project: Project) -> None:
+def save(register: RegisterStore, project: Project, stage_name: str) -> None:
     saved = attempt("register.project", project.name, lambda: register.save_project(project),
-                    summary=lambda _: f"阶段 {project.stage};要素 {'、'.join(project.elements)};"
+                    summary=lambda _: f"阶段 {stage_name};要素 {'、'.join(project.elements)};"
                                       f"合同 {project.term_start}–{project.term_end}")
     if saved is not None:
         st.session_state["register_project_notice"] = f"已保存项目「{plain(project.name.strip())}」。"
@@ -115,26 +115,28 @@ def lifecycle(register: RegisterStore, project: Project, stages) -> None:
             if step and step.note:
                 st.markdown(f"**记录**：{plain(step.note)}（{plain(step.recorded_by)}，{step.recorded_at[:16].replace('T', ' ')}）")
             for item in step.evidence if step else ():
-                st.download_button(f"{item.file_name}（{item.size:,} 字节，{item.added_by}）",
+                st.download_button(plain(f"{item.file_name}（{item.size:,} 字节，{item.added_by}）"),
                                    lambda item=item: register.evidence_bytes(item), item.file_name,
                                    key=f"register_evidence_{item.id}", on_click="ignore")
             if may("register.step"):
-                step_form(register, project, stage.id, step.note if step else "")
+                step_form(register, project, stage.id, step.note if step else "", stage.name)
 
 
-def step_form(register: RegisterStore, project: Project, stage: str, note: str) -> None:
+def step_form(register: RegisterStore, project: Project, stage: str, note: str,
+              stage_name: str) -> None:
     key = f"register_step_{project.id}_{stage}"
     text = st.text_area("记录（结论、评审意见等）", note, key=f"{key}_note", height=80)
     upload = st.file_uploader("附上证据文件", key=uploader_key(f"{key}_file"),
                               max_upload_size=services().settings.max_upload_mb)
     if st.button("保存记录", key=f"{key}_save"):
-        save_step(register, project, stage, text, upload)
+        save_step(register, project, stage, stage_name, text, upload)
         st.rerun()
 
 
-def save_step(register: RegisterStore, project: Project, stage: str, note: str, upload) -> None:
+def save_step(register: RegisterStore, project: Project, stage: str, stage_name: str, note: str,
+              upload) -> None:
     person = actor()
-    target = f"{project.name} · {stage}"
+    target = f"{project.name} · {stage_name}"
     if attempt("register.step", target, lambda: register.record_step(
             project.id, stage, note, person.name) or True, summary=lambda _: note[:200]) is None:
         return

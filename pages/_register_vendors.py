@@ -54,7 +54,8 @@ def show(register: RegisterStore) -> None:
 
 def save(register: RegisterStore, vendor_id, name: str, code: str, contacts: str, status: str) -> None:
     saved = attempt("register.vendor", name, lambda: register.save_vendor(
-        name, code, contacts, status, vendor_id), summary=lambda _: f"{code or '未填信用代码'};{status}")
+        name, code, contacts, status, vendor_id),
+        summary=lambda saved: f"{register.vendor(saved).credit_code or '未填信用代码'};{status}")
     if saved is not None:
         st.session_state["register_vendor_notice"] = f"已保存外包商「{plain(name.strip())}」。"
         st.session_state["register_vendor_pick_next"] = saved  # chosen in the list on the next run

@@ -36,7 +36,7 @@ who = columns[1].selectbox("操作人", [None, *actors], key="audit_actor", plac
 actions = dict(trail.actions())
 what = columns[2].selectbox("操作", [None, *actions], key="audit_action",
                             format_func=lambda a: "全部" if a is None else actions[a])
-outcomes = {None: "全部", "done": "完成", "refused": "拒绝", "failed": "失败"}
+outcomes = {None: "全部", "done": "完成", "refused": "拒绝", "failed": "失败", "cancelled": "已取消"}
 outcome = columns[3].selectbox("结果", list(outcomes), key="audit_outcome", format_func=outcomes.get)
 text = st.text_input("包含文字（对象、改动前后、操作人）", key="audit_text")
 

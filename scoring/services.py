@@ -73,7 +73,8 @@ class Services:
         person_id, name, via = job.request.requested_by
         person = Actor(person_id, name, frozenset(), via)
         self.gate.record(person, job.request.action, job.request.target,
-                         "done" if job.state == "done" else "failed", after=job.describe())
+                         job.state if job.state in ("done", "cancelled") else "failed",
+                         after=job.describe())
 
     @property
     def standard(self) -> Standard:

@@ -113,7 +113,8 @@ def test_single_user_mode_with_a_password_views_until_it_is_given(data_dir):
     assert not gate.allows(gate.single_user(unlocked=False), "documents.remove")
     assert not gate.unlock("wrong") and gate.unlock("s3cret")
     assert gate.allows(gate.single_user(unlocked=True), "documents.remove")
-    assert [entry.action for entry in gate.trail.entries()] == ["unlock", "unlock.failed"]
+    assert [(entry.action, entry.outcome) for entry in gate.trail.entries()] == [
+        ("unlock", "done"), ("unlock.failed", "refused")]
 
 
 def test_the_command_line_acts_as_the_operating_system_user_with_every_role(gate):

@@ -79,6 +79,7 @@ def test_questions_are_answered_from_the_previous_index_while_a_job_runs_and_it_
     assert services.jobs.cancel()
     cancelled = services.jobs.wait()
     assert cancelled.state == "cancelled" and "保持原样" in cancelled.message
+    assert [e.outcome for e in services.audit.entries(action="documents.add")] == ["cancelled"]
     assert services.knowledge.snapshot().build_id == before
     assert [d.info.short_name for d in services.knowledge.documents()] == documents
 
