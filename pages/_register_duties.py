@@ -11,6 +11,7 @@ from pages._register_projects import empty_uploader, uploader_key
 from pages._resources import services
 from pages._session import actor, attempt, locked, may
 from scoring.register.duties import CandidateDuty, period_label
+from scoring.register.model import first_due
 from scoring.register.store import RegisterStore
 from scoring.vendor_dossier import duty_table
 
@@ -51,7 +52,8 @@ def accept_form(register: RegisterStore, candidate: CandidateDuty, vendors: dict
     project_id = cells[1].selectbox("项目", [None, *projects], key=f"{key}_project",
                                     format_func=lambda i: "（整个外包商）" if i is None else projects[i])
     owner = cells[2].text_input("负责人", actor().name, key=f"{key}_owner")
-    due = cells[3].date_input("下次到期", date.today(), key=f"{key}_due", format="YYYY-MM-DD")
+    due = cells[3].date_input("下次到期", first_due(candidate.deadline, date.today()), key=f"{key}_due",
+                              format="YYYY-MM-DD")
     evidence = st.text_input("需要的证据", key=f"{key}_evidence", placeholder="例如：季度检查报告")
     left, right, _ = st.columns([1, 1, 4])
     if left.button("接受", key=f"{key}_accept", type="primary"):

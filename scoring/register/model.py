@@ -10,6 +10,7 @@ from datetime import date, timedelta
 from pathlib import Path
 
 from errors import UserError
+from ingest.numbering import cn_to_int
 
 LIFECYCLE_FILE = Path(__file__).with_name("lifecycle.toml")
 VENDOR_STATUSES = ("合作中", "暂停", "已退出")
@@ -149,6 +150,20 @@ def advance(day: date, period: str) -> date:
     year, month = day.year + month_index // 12, month_index % 12 + 1
     moved = date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
     return moved + timedelta(weeks=weeks, days=days)
+
+
+NEXT_MONTH_DAY = re.compile(r"次月([0-9]{1,2}|[一二三四五六七八九十]{1,3})日")
+
+
+def first_due(deadline: str | None, today: date) -> date:
+    """The due date a candidate duty suggests: the day of next month a "次月十日前" names, else
+    today (the manager sets it; an event's deadline has no date of its own)."""
+    found = NEXT_MONTH_DAY.search(deadline or "")
+    if not found:
+        return today
+    day = int(found.group(1)) if found.group(1).isdigit() else cn_to_int(found.group(1))
+    year, month = (today.year + 1, 1) if today.month == 12 else (today.year, today.month + 1)
+    return date(year, month, min(max(day, 1), calendar.monthrange(year, month)[1]))
 
 
 SENTENCE_END = re.compile(r"(?<=[。;;！!？?])")

@@ -152,6 +152,8 @@ def test_manager_registers_a_vendor_tracks_its_duties_and_exports_the_dossier(
     wait_for_rerun(page)
     panel = open_tab(page, "职责日历")
     monthly = candidate(panel, MONTHLY)
+    type_date(page, monthly, "下次到期", date.today())  # it suggests the 10th of next month
+    monthly = candidate(panel, MONTHLY)
     monthly.get_by_label("需要的证据").fill("月度服务质量报告")
     wait_for_rerun(page)
     monthly.get_by_role("button", name="接受").click()

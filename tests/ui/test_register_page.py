@@ -103,6 +103,9 @@ def test_duties_from_the_rules_are_accepted_done_and_due_on_the_home_page(app):
     at.text_input(key=f"{key}_evidence").input("季度现场检查报告")
     at = at.button(key=f"{key}_accept").click().run()
     assert "已接受职责" in notices(at)
+    monthly_due = at.date_input(key=f"register_candidate_{monthly.key}_due")
+    assert monthly_due.value.day == 10 and monthly_due.value > date.today()  # 次月十日前
+    monthly_due.set_value(date.today())  # this month's report is still to come
     at = at.button(key=f"register_candidate_{monthly.key}_accept").click().run()
     calendar = at.tabs[2].dataframe[0].value
     assert len(calendar) == 2 and set(calendar["状态"]) == {"本月到期"}

@@ -124,3 +124,11 @@ def test_a_damaged_register_is_refused_and_left_as_it_was(store):
     with pytest.raises(RegisterError, match="已损坏"):
         store.vendors()
     assert store.path.read_bytes() == b"not a database" * 100
+
+
+def test_a_next_month_deadline_suggests_its_day_and_others_today():
+    from scoring.register.model import first_due
+    assert first_due("次月十日前", date(2026, 12, 3)) == date(2027, 1, 10)
+    assert first_due("次月5日前", date(2026, 1, 31)) == date(2026, 2, 5)
+    assert first_due("二十四小时内", date(2026, 12, 3)) == date(2026, 12, 3)
+    assert first_due(None, date(2026, 12, 3)) == date(2026, 12, 3)
