@@ -85,6 +85,7 @@ def wait_for_rerun(page: Page) -> None:
 
 def save_full_page(page: Page, path: Path) -> None:
     """Screenshot of the whole page (Streamlit scrolls inside stMain: grow the viewport)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
     main = page.get_by_test_id("stMain")
     size = page.viewport_size or {"width": 1280, "height": 900}
     height = main.evaluate("main => main.scrollHeight") if main.count() else size["height"]
