@@ -30,7 +30,7 @@ STYLE_LABELS = {
 }
 
 GB_HEADING = re.compile(r"^(\d{1,3}(?:\.\d{1,3}){0,5})(?![.．\d])\s*(.*)$")
-REGULATION_HEADING = re.compile(rf"^第({CN_NUMERAL}|\d{{1,3}})(章|节|条)\s*(.*)$")
+REGULATION_HEADING = re.compile(rf"^第({CN_NUMERAL}|\d{{1,4}})(章|节|条)\s*(.*)$")
 SENTENCE_PUNCTUATION = re.compile(r"[，。；：！？,;:!?]")
 TERMINAL_PUNCTUATION = tuple("。！？；：;:!?…")
 ENGLISH_TERM = re.compile(r"^(.*?[^\sA-Za-z])\s*([A-Za-z][A-Za-z0-9 \-'’/().,（）]*)$")

@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 
-from ingest.documents import info_for_file, parse_document
+from ingest.documents import DocumentInfo, info_for_file, parse_document
 from tests.docgen import write_docx, write_pdf
 
 DATA = Path(__file__).resolve().parents[1] / "data"
@@ -152,3 +152,10 @@ def test_a_docx_table_is_read_into_its_own_clause(tmp_path):
     assert list(clauses) == ["1", "2", "3"]  # a row starting with a number is no heading
     assert "人工接通率 | ≥ 92%" in clauses["2"].text and "1 | 放弃率 ≤ 5%" in clauses["2"].text
     assert "人工接通率" not in clauses["3"].text
+
+
+def test_articles_past_nine_hundred_and_ninety_nine_are_their_own_clauses():
+    text = "某办法\n" + "\n".join(f"第{number}条 第{number}条的规定。" for number in range(995, 1006))
+    document = parse_document(text.encode(), DocumentInfo("long", "长办法", "长办法", "long.txt"),
+                              2**20)
+    assert [clause.clause for clause in document.clauses] == [f"第{n}条" for n in range(995, 1006)]
