@@ -33,7 +33,8 @@ def show(register: RegisterStore) -> None:
         } for p in projects.values()]), hide_index=True, key="register_projects")
     if "register_project_pick_next" in st.session_state:
         st.session_state["register_project_pick"] = st.session_state.pop("register_project_pick_next")
-    chosen = st.selectbox("项目", [None, *projects], key="register_project_pick",
+    # the most recently changed project first: its stages are what a manager comes back to
+    chosen = st.selectbox("项目", [*projects, None], key="register_project_pick",
                           format_func=lambda i: "（新项目）" if i is None else
                           f"{projects[i].name}（{vendors.get(projects[i].vendor_id, '')}）")
     if may("register.project"):
