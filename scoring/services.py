@@ -141,8 +141,10 @@ class Services:
 
     def candidate_duties(self) -> list[CandidateDuty]:
         """The duties the loaded documents state that nobody has accepted or dismissed yet."""
+        documents = self.knowledge.documents()
+        mined = self._for_documents("duties", documents, lambda: mine(documents))
         decided = self.register.decided()
-        return [duty for duty in mine(self.knowledge.documents()) if duty.key not in decided]
+        return [duty for duty in mined if duty.key not in decided]
 
     def dossier(self, vendor_id: int, today: date) -> VendorDossier:
         """One vendor with everything the features hold about it."""
