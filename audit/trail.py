@@ -184,6 +184,7 @@ class AuditTrail:
         """The rows a query of ``entry`` finds; none when there is no file or it is empty."""
         if not self.path.exists():
             return []
+        self._check_header()
         with self._reported(), closing(sqlite3.connect(self.path, timeout=LOCK_TIMEOUT_S)) as db:
             return db.execute(query, values).fetchall() if self._has_entries(db) else []
 
@@ -193,6 +194,7 @@ class AuditTrail:
         the others wait up to LOCK_TIMEOUT_S), committed at the end or rolled back on error."""
         require_writable(self.path.parent)
         self.path.parent.mkdir(parents=True, exist_ok=True)
+        self._check_header()
         connection = sqlite3.connect(self.path, timeout=LOCK_TIMEOUT_S, isolation_level=None)
         with self._reported(), closing(connection) as db, db:  # `with db`: commit or roll back
             db.execute("BEGIN IMMEDIATE")
@@ -204,14 +206,20 @@ class AuditTrail:
     def _has_entries(self, db: sqlite3.Connection) -> bool:
         """Whether the file holds the ``entry`` table; refused if it holds anything else."""
         if not db.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]:
-            with self.path.open("rb") as file:  # SQLite takes a 1-byte file for an empty one
-                if file.read(len(SQLITE_HEADER)) not in (b"", SQLITE_HEADER):
-                    raise self._damaged("不是 SQLite 数据库文件")
             return False  # an empty file: nothing recorded yet
         columns = tuple(row[1] for row in db.execute("PRAGMA table_info(entry)"))
         if columns != COLUMNS:
             raise self._damaged("不是审计日志的表结构")
         return True
+
+    def _check_header(self) -> None:
+        """Refuse a file that is not SQLite's (SQLite would take a 1-byte file for an empty
+        database and write over it). Read before SQLite opens the file, never while it has it
+        open: closing another handle of the file would drop SQLite's locks in this process."""
+        if self.path.exists():
+            with self.path.open("rb") as file:
+                if file.read(len(SQLITE_HEADER)) not in (b"", SQLITE_HEADER):
+                    raise self._damaged("不是 SQLite 数据库文件")
 
     @contextmanager
     def _reported(self) -> Iterator[None]:
