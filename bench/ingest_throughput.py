@@ -117,7 +117,7 @@ def ingest(args: argparse.Namespace) -> None:
         build_seconds = time.perf_counter() - started
     print(f"{args.pages} 页 → {len(parsed.clauses)} 条: 解析 {parse_seconds:.2f} s "
           f"({args.pages / parse_seconds:.0f} 页/s, {len(parsed.clauses) / parse_seconds:.0f} 条/s)")
-    print(f"建索引(含向量化) {build_seconds:.1f} s: {result.chunks} 片段, {result.embedded} 个向量 "
+    print(f"建索引(含向量化) {build_seconds:.1f} s: {result.chunks} 片段, 向量化 {result.embedded} 次 "
           f"({args.pages / build_seconds:.2f} 页/s, {result.embedded / build_seconds:.1f} 向量/s)")
 
 

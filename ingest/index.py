@@ -44,7 +44,7 @@ Progress = Callable[[int, int, str], None]
 class BuildResult:
     build_id: str
     chunks: int
-    embedded: int  # vectors computed by this build (a chunk and its sentences)
+    embedded: int  # texts the model embedded in this build (sentences, one-sentence chunks, headings)
     reused: int  # vectors taken over from the previous build, by content hash
     seconds: float
     up_to_date: bool = False
