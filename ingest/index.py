@@ -233,8 +233,9 @@ def _dense_entries(chunk: Chunk) -> list[DenseEntry]:
 
     A chunk of several sentences is not embedded as a whole: its vector is pooled from its
     sentences' vectors (as the engine itself pools a text longer than its window), so each
-    character is embedded once: ingest runs at about the model's own speed. The ``sentence`` metadata is the exact sentence (empty
-    for the whole chunk), so answers can rank and quote sentences without embedding them again.
+    character is embedded once and ingest runs at about the model's own speed. The ``sentence``
+    metadata is the exact sentence (empty for the whole chunk), so answers can rank and quote
+    sentences without embedding them again.
     """
     parts = sentences(chunk.text)
     heading = _heading(chunk.passage)
