@@ -8,9 +8,11 @@ from __future__ import annotations
 
 import os
 import shutil
+import subprocess
 import sys
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -89,6 +91,22 @@ def fresh_built_data_dir(built_data_dir: Path, tmp_path: Path) -> Path:
     path = tmp_path / "built-copy"
     shutil.copytree(built_data_dir, path)
     return path
+
+
+@contextmanager
+def read_only_mount(source: Path, tmp_path: Path) -> Iterator[Path]:
+    """``source`` bind-mounted read-only under tmp_path (the test is skipped where mounting is
+    refused); unmounted afterwards."""
+    mount = tmp_path / "read-only"
+    mount.mkdir()
+    if subprocess.run(["mount", "--bind", str(source), str(mount)],
+                      capture_output=True).returncode != 0:
+        pytest.skip("mounting a read-only copy is not permitted here")
+    try:
+        subprocess.run(["mount", "-o", "remount,bind,ro", str(mount)], check=True)
+        yield mount
+    finally:
+        subprocess.run(["umount", "-l", str(mount)], check=False)
 
 
 @pytest.fixture

@@ -21,6 +21,7 @@ import pytest
 from audit.trail import AUDIT_FILE, GENESIS, MAX_TEXT_CHARS, AuditError, AuditTrail, Entry
 from settings import PROJECT_ROOT
 from storage import ReadOnlyDataDir
+from tests.conftest import read_only_mount
 
 WRITER = """
 import sys, time
@@ -232,16 +233,8 @@ def test_hostile_text_is_stored_as_text_and_capped(data_dir):
 def read_only_data_dir(data_dir: Path, tmp_path: Path):
     """A data dir holding two entries, mounted read-only (skipped where mounting is refused)."""
     add(AuditTrail(data_dir), 2)
-    mount = tmp_path / "read-only"
-    mount.mkdir()
-    if subprocess.run(["mount", "--bind", str(data_dir), str(mount)],
-                      capture_output=True).returncode != 0:
-        pytest.skip("mounting a read-only copy is not permitted here")
-    try:
-        subprocess.run(["mount", "-o", "remount,bind,ro", str(mount)], check=True)
+    with read_only_mount(data_dir, tmp_path) as mount:
         yield mount
-    finally:
-        subprocess.run(["umount", "-l", str(mount)], check=False)
 
 
 def test_a_read_only_data_dir_is_read_and_refuses_records(read_only_data_dir):

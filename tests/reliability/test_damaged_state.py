@@ -22,6 +22,7 @@ from scoring.sla.errors import SlaInputError
 from scoring.sla.store import DATABASE_FILE
 from settings import PROJECT_ROOT
 from storage import ReadOnlyDataDir
+from tests.conftest import read_only_mount
 
 POLICY = PROJECT_ROOT / "tests" / "data" / "regulation_sample.txt"
 QUESTION = "外包场地有什么要求？"
@@ -205,17 +206,8 @@ def test_a_killed_sla_import_leaves_the_database_as_it_was(data_dir, tmp_path):
 @pytest.fixture
 def read_only_copy(fresh_built_data_dir: Path, tmp_path: Path):
     """The built data dir mounted read-only (a bind mount; skipped where mounting is refused)."""
-    mount = tmp_path / "read-only"
-    mount.mkdir()
-    done = subprocess.run(["mount", "--bind", str(fresh_built_data_dir), str(mount)],
-                          capture_output=True)
-    if done.returncode != 0:
-        pytest.skip("mounting a read-only copy is not permitted here")
-    try:
-        subprocess.run(["mount", "-o", "remount,bind,ro", str(mount)], check=True)
+    with read_only_mount(fresh_built_data_dir, tmp_path) as mount:
         yield mount
-    finally:
-        subprocess.run(["umount", "-l", str(mount)], check=False)
 
 
 def test_a_read_only_data_dir_answers_and_refuses_changes_saying_why(read_only_copy):
