@@ -16,6 +16,7 @@ from server import (
     CHROMIUM_ARGS,
     PROJECT_ROOT,
     build_index,
+    open_page,
     running_app,
     save_full_page,
     wait_for_rerun,
@@ -50,15 +51,12 @@ def shoot_assistant(page: Page, out_dir: Path) -> None:
 
 
 def shoot_library(page: Page, out_dir: Path) -> None:
-    page.get_by_test_id("stSidebarNav").get_by_role("link", name="文档管理").click()
-    expect(page.get_by_role("heading", name="文档管理")).to_be_visible()
-    wait_for_rerun(page)
+    open_page(page, "文档管理")
     save_full_page(page, out_dir / "library.png")
 
 
 def shoot_quality(page: Page, out_dir: Path) -> None:
-    page.get_by_test_id("stSidebarNav").get_by_role("link", name="问答质量").click()
-    expect(page.get_by_role("heading", name="问答质量")).to_be_visible()
+    open_page(page, "问答质量")
     page.get_by_role("button", name="运行评估").click()  # the first set: 黄金集
     wait_for_rerun(page)
     expect(page.get_by_test_id("stMetric").first).to_be_visible()
@@ -76,9 +74,7 @@ def shoot_scope(page: Page, out_dir: Path) -> None:
 
 
 def shoot_elements(page: Page, out_dir: Path) -> None:
-    page.get_by_test_id("stSidebarNav").get_by_role("link", name="外包要素").click()
-    expect(page.get_by_role("heading", name="外包要素")).to_be_visible()
-    wait_for_rerun(page)
+    open_page(page, "外包要素")
     page.get_by_test_id("stMultiSelect").filter(has_text="外包哪些要素").click()
     page.get_by_role("option", name="系统", exact=True).click()
     page.keyboard.press("Escape")
@@ -103,8 +99,7 @@ def shoot_sla(page: Page, out_dir: Path) -> None:
 
 
 def shoot_register(page: Page, out_dir: Path) -> None:
-    page.get_by_test_id("stSidebarNav").get_by_role("link", name="外包台账").click()
-    expect(page.get_by_role("heading", name="外包台账")).to_be_visible()
+    open_page(page, "外包台账")
     page.get_by_role("tab", name="项目与阶段").click()
     panel = page.get_by_role("tabpanel", name="项目与阶段")
     wait_for_rerun(page)
@@ -118,8 +113,7 @@ def shoot_register(page: Page, out_dir: Path) -> None:
 
 
 def shoot_vendor(page: Page, out_dir: Path) -> None:
-    page.get_by_test_id("stSidebarNav").get_by_role("link", name="外包商档案").click()
-    expect(page.get_by_role("heading", name="外包商档案")).to_be_visible()
+    open_page(page, "外包商档案")
     expect(page.get_by_test_id("stMetric").filter(has_text="本月到期")).to_contain_text("1")
     wait_for_rerun(page)  # the first run judges the linked scope check's functions
     page.wait_for_timeout(1000)  # the grids draw on canvases

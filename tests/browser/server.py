@@ -11,7 +11,8 @@ from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Locator, Page, expect
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = Path("/usr/bin/chromium")  # Debian's chromium; Playwright downloads no browser
@@ -81,6 +82,38 @@ def wait_for_rerun(page: Page) -> None:
     """Wait until the script run has finished, so no stale element of the previous run is left."""
     expect(page.get_by_test_id("stApp")).to_have_attribute("data-test-script-state", "notRunning")
     expect(page.locator("[data-stale=true]")).to_have_count(0)
+
+
+def open_page(page: Page, name: str, heading: str | None = None) -> None:
+    """Open a page from the sidebar and wait until its own run has drawn it (its title first:
+    until the new run starts, the previous page's elements are not yet marked stale)."""
+    page.get_by_test_id("stSidebarNav").get_by_role("link", name=name).click()
+    expect(page.get_by_role("heading", name=heading or name, exact=True)).to_be_visible()
+    wait_for_rerun(page)
+
+
+def open_grid_cell(page: Page, editor: Locator, x: int, moves_right: int) -> Locator:
+    """The input of a data editor's cell: the first row's cell at ``x`` pixels, then
+    ``moves_right`` cells to the right, opened with Enter. The grid is a canvas that a busy
+    machine may draw late, so a click that found no cell is tried again."""
+    editor.scroll_into_view_if_needed()
+    page.wait_for_timeout(500)  # the grid draws on its canvas after its box is laid out
+    box = editor.bounding_box()
+    assert box is not None
+    cell = page.locator("input.gdg-input")
+    for _ in range(3):
+        page.mouse.click(box["x"] + x, box["y"] + 35 + 17)
+        for _ in range(moves_right):
+            page.keyboard.press("ArrowRight")
+        page.keyboard.press("Enter")
+        try:
+            cell.wait_for(state="visible", timeout=5_000)
+            break
+        except PlaywrightTimeout:
+            page.keyboard.press("Escape")
+            page.wait_for_timeout(1_000)
+    expect(cell).to_be_visible()
+    return cell
 
 
 def save_full_page(page: Page, path: Path) -> None:

@@ -4,13 +4,12 @@ import re
 
 from playwright.sync_api import Page, expect
 
-from tests.browser.server import wait_for_rerun
+from tests.browser.server import open_page, wait_for_rerun
 
 
 def test_manager_asks_and_opens_the_cited_source(page: Page, app_url: str):
     page.goto(app_url)
-    page.get_by_test_id("stSidebarNav").get_by_role("link", name="智能问答").click()
-    expect(page.get_by_role("heading", name="智能问答")).to_be_visible()
+    open_page(page, "智能问答")
 
     page.get_by_test_id("stChatInputTextArea").fill("外包场地有什么要求？")
     page.get_by_test_id("stChatInputTextArea").press("Enter")
@@ -25,8 +24,7 @@ def test_manager_asks_and_opens_the_cited_source(page: Page, app_url: str):
 def test_manager_dislikes_an_answer_with_a_reason_and_finds_the_conversation_after_a_refresh(
         page: Page, app_url: str):
     page.goto(app_url)
-    page.get_by_test_id("stSidebarNav").get_by_role("link", name="智能问答").click()
-    expect(page.get_by_role("heading", name="智能问答")).to_be_visible()
+    open_page(page, "智能问答")
     page.get_by_test_id("stChatInputTextArea").fill("可以把投诉处理外包吗？")
     page.get_by_test_id("stChatInputTextArea").press("Enter")
     wait_for_rerun(page)

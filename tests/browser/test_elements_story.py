@@ -4,17 +4,14 @@ from pathlib import Path
 
 from openpyxl import load_workbook
 from playwright.sync_api import Page, expect
-from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
-from tests.browser.server import wait_for_rerun
+from tests.browser.server import open_grid_cell, open_page, wait_for_rerun
 
 
 def test_manager_picks_elements_edits_the_catalogue_and_exports(page: Page, app_url: str,
                                                                 tmp_path: Path):
     page.goto(app_url)
-    page.get_by_test_id("stSidebarNav").get_by_role("link", name="外包要素").click()
-    expect(page.get_by_role("heading", name="外包要素")).to_be_visible()
-    wait_for_rerun(page)
+    open_page(page, "外包要素")
 
     page.get_by_test_id("stMultiSelect").filter(has_text="外包哪些要素").click()
     page.get_by_role("option", name="系统", exact=True).click()
@@ -26,23 +23,8 @@ def test_manager_picks_elements_edits_the_catalogue_and_exports(page: Page, app_
     editor = page.get_by_role("tabpanel", name="服务目录").get_by_test_id("stDataFrame").first
     expect(editor).to_be_visible()
     wait_for_rerun(page)
-    page.wait_for_timeout(500)  # the grid draws on a canvas after its box is laid out
-    box = editor.bounding_box()
-    assert box is not None
-    # the grid is a canvas: select 人工热线接听's first cell, move right to 目标值, edit it (a
-    # busy machine may draw the grid late: a click that found no cell is tried again)
-    cell = page.locator("input.gdg-input")
-    for _ in range(3):
-        page.mouse.click(box["x"] + 60, box["y"] + 35 + 17)
-        for _ in range(4):
-            page.keyboard.press("ArrowRight")
-        page.keyboard.press("Enter")  # opens the cell's editor
-        try:
-            cell.wait_for(state="visible", timeout=5_000)
-            break
-        except PlaywrightTimeout:
-            page.keyboard.press("Escape")
-            page.wait_for_timeout(1_000)
+    # 人工热线接听's first cell, four cells right: 目标值
+    cell = open_grid_cell(page, editor, x=60, moves_right=4)
     cell.fill("90")
     cell.press("Enter")
     expect(page.get_by_text("相对默认草稿修改或新增 1 项，删除 0 项")).to_be_visible()

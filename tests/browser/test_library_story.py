@@ -5,7 +5,7 @@ import shutil
 
 from playwright.sync_api import Browser, expect
 
-from tests.browser.server import running_app, wait_for_rerun
+from tests.browser.server import open_page, running_app, wait_for_rerun
 from tests.docgen import write_docx
 
 POLICY = """某银行客服外包管理细则
@@ -31,8 +31,7 @@ def test_admin_uploads_a_docx_and_the_assistant_cites_it(browser: Browser, built
     with running_app(data_dir, tmp_path / "streamlit.log") as url:
         page = browser.new_page(viewport={"width": 1280, "height": 1000}, locale="zh-CN")
         page.goto(url)
-        page.get_by_test_id("stSidebarNav").get_by_role("link", name="文档管理").click()
-        expect(page.get_by_role("heading", name="文档管理")).to_be_visible()
+        open_page(page, "文档管理")
 
         page.get_by_test_id("stFileUploaderDropzoneInput").set_input_files(str(document))
         expect(page.get_by_text("编号体例：法规体例")).to_be_visible()

@@ -4,7 +4,7 @@ import re
 
 from playwright.sync_api import Page, expect
 
-from tests.browser.server import wait_for_rerun
+from tests.browser.server import open_page, wait_for_rerun
 
 
 def test_a_disliked_answer_becomes_an_evaluation_case_that_is_run(page: Page, app_url: str):
@@ -21,8 +21,7 @@ def test_a_disliked_answer_becomes_an_evaluation_case_that_is_run(page: Page, ap
     page.get_by_role("button", name="提交原因").last.click()
     wait_for_rerun(page)
 
-    page.get_by_test_id("stSidebarNav").get_by_role("link", name="问答质量").click()
-    expect(page.get_by_role("heading", name="问答质量")).to_be_visible()
+    open_page(page, "问答质量")
     page.get_by_role("tab", name="用户不满意的回答").click()
     panel = page.get_by_role("tabpanel", name="用户不满意的回答")
     expect(panel).to_contain_text("外包的办公地方消防有啥要求？")

@@ -5,14 +5,13 @@ from pathlib import Path
 from openpyxl import load_workbook
 from playwright.sync_api import Page, expect
 
-from tests.browser.server import wait_for_rerun
+from tests.browser.server import open_page, wait_for_rerun
 
 
 def test_manager_checks_functions_and_downloads_the_report(page: Page, app_url: str,
                                                            tmp_path: Path):
     page.goto(app_url)
-    page.get_by_test_id("stSidebarNav").get_by_role("link", name="范围自检").click()
-    expect(page.get_by_role("heading", name="范围自检")).to_be_visible()
+    open_page(page, "范围自检")
 
     page.get_by_label("或逐行输入职能描述（每行一项）").fill(
         "人工热线接听\n外呼营销\n对外包项目开展内部审计")

@@ -26,6 +26,7 @@ from playwright.sync_api import Browser, Page, expect
 from tests.browser.server import (
     PROJECT_ROOT,
     free_port,
+    open_page,
     running_app,
     save_full_page,
     wait_for_rerun,
@@ -109,12 +110,6 @@ def sign_in(page: Page, app: SsoApp, sub: str, name: str, roles: str) -> None:
     expect(sidebar.get_by_text(name, exact=True)).to_be_visible()
     expect(sidebar).to_contain_text(roles)
     expect(page.get_by_test_id("stSidebarNav")).to_be_visible()
-    wait_for_rerun(page)
-
-
-def open_page(page: Page, title: str) -> None:
-    page.get_by_test_id("stSidebarNav").get_by_role("link", name=title).click()
-    expect(page.get_by_role("heading", name=title)).to_be_visible()
     wait_for_rerun(page)
 
 

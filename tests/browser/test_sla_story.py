@@ -10,7 +10,13 @@ import pytest
 from openpyxl import load_workbook
 from playwright.sync_api import Browser, Page, expect
 
-from tests.browser.server import PROJECT_ROOT, running_app, wait_for_rerun
+from tests.browser.server import (
+    PROJECT_ROOT,
+    open_grid_cell,
+    open_page,
+    running_app,
+    wait_for_rerun,
+)
 
 
 @pytest.fixture(scope="module")
@@ -40,8 +46,7 @@ def score(page: Page, vendor: str) -> float:
 def test_manager_uploads_calls_sees_charts_and_tightens_a_target(page: Page, sla_app_url: str,
                                                                   calls_file: Path):
     page.goto(sla_app_url)
-    page.get_by_test_id("stSidebarNav").get_by_role("link", name="SLA看板").click()
-    expect(page.get_by_role("heading", name="SLA看板")).to_be_visible()
+    open_page(page, "SLA看板")
     expect(page.get_by_text("示例数据", exact=False).first).to_be_visible()
 
     page.get_by_text("导入话单或外包商报表").click()
@@ -64,15 +69,8 @@ def test_manager_uploads_calls_sees_charts_and_tightens_a_target(page: Page, sla
     expect(page.get_by_role("tab", name="合同目标")).to_have_attribute("aria-selected", "true")
     editor = page.get_by_role("tabpanel", name="合同目标").get_by_test_id("stDataFrame").first
     expect(editor).to_be_visible()
-    page.wait_for_timeout(500)  # the grid draws on a canvas after its box is laid out
-    editor.scroll_into_view_if_needed()
-    box = editor.bounding_box()
-    page.mouse.click(box["x"] + 40, box["y"] + 35 + 17)  # first row (20秒服务水平), first column
-    page.keyboard.press("ArrowRight")
-    page.keyboard.press("ArrowRight")  # 目标值
-    page.keyboard.type("9")  # typing opens the cell's editor
-    cell_input = page.locator("input.gdg-input")
-    expect(cell_input).to_be_visible()
+    # first row (20秒服务水平), two cells right: 目标值
+    cell_input = open_grid_cell(page, editor, x=40, moves_right=2)
     cell_input.fill("99")
     cell_input.press("Enter")
     expect(page.get_by_text("有未保存的修改")).to_be_visible()  # the edit reached the server
@@ -89,8 +87,7 @@ def test_manager_uploads_calls_sees_charts_and_tightens_a_target(page: Page, sla
 def test_manager_finds_the_worst_half_hour_and_compares_erlang_c_and_a(page: Page, sla_app_url: str,
                                                                         tmp_path: Path):
     page.goto(sla_app_url)
-    page.get_by_test_id("stSidebarNav").get_by_role("link", name="SLA看板").click()
-    expect(page.get_by_role("heading", name="SLA看板")).to_be_visible()
+    open_page(page, "SLA看板")
     page.get_by_role("tab", name="半小时分析").click()
     panel = page.get_by_role("tabpanel", name="半小时分析")
     wait_for_rerun(page)
