@@ -12,15 +12,15 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from access.gate import Gate
 from cli import CommandLine, fail
-from scoring.sla.engine import file_kpis
-from scoring.sla.sample import write_sample
-from scoring.sla.store import SlaStore
 from settings import load_settings
+
+# Each command imports what it needs: `kpis` starts without pandas, the store or the sign-in.
 
 
 def kpis(args: argparse.Namespace) -> int:
+    from scoring.sla.engine import file_kpis
+
     threshold = args.threshold
     if threshold is None:
         threshold = load_settings().sla_threshold_s
@@ -40,12 +40,17 @@ def kpis(args: argparse.Namespace) -> int:
 
 
 def sample(args: argparse.Namespace) -> None:
+    from scoring.sla.sample import write_sample
+
     rows = write_sample(Path(args.out), vendors=args.vendors, days=args.days,
                         calls_per_day=args.calls_per_day, seed=args.seed)
     print(f"已写出示例话单 {rows:,} 条:{args.out}")
 
 
 def import_file(args: argparse.Namespace) -> int:
+    from access.gate import Gate
+    from scoring.sla.store import SlaStore
+
     path, settings = Path(args.file), load_settings()
     gate = Gate.for_settings(settings)
     result = gate.perform(gate.command_line(), "sla.import", path.name, lambda: SlaStore.for_settings(

@@ -16,14 +16,15 @@ GROUPINGS = {
 }
 
 
-def kpi_sql(relation: str, by: str, threshold_s: float, extra: tuple[str, ...] = ()) -> str:
-    """SQL: one row per group with vendor, period (unless by vendor), extra keys, every indicator."""
+def kpi_sql(relation: str, by: str, threshold_s: float, proofs: str | None = None) -> str:
+    """SQL: one row per group with vendor, period (unless by vendor), every indicator, and
+    optionally more aggregates (`proofs`, SQL with aliases)."""
     if by not in GROUPINGS:
         raise ValueError(f"--by 只能是 {' | '.join(GROUPINGS)}")
     period = GROUPINGS[by]
-    keys = ", ".join(["vendor", *([f"{period} AS period"] if period else []), *extra])
-    measures = ", ".join(f"{indicator.aggregate(threshold_s)} AS {indicator.key}"
-                         for indicator in INDICATORS)
+    keys = ", ".join(["vendor", *([f"{period} AS period"] if period else [])])
+    measures = ", ".join([*(f"{indicator.aggregate(threshold_s)} AS {indicator.key}"
+                            for indicator in INDICATORS), *([proofs] if proofs else [])])
     return (f"SELECT {keys}, {measures} FROM (SELECT *, {WAIT_S} AS wait_s FROM ({relation})) "
             "GROUP BY ALL ORDER BY ALL")
 

@@ -1,13 +1,19 @@
-"""Row rules as data, and checking a whole file against them in DuckDB (one message per bad row)."""
+"""Row rules as data, and checking a whole file against them in DuckDB (one message per bad row).
+
+pandas is imported only where rejected rows become a table: `kpis` on a clean file never loads it.
+"""
 from __future__ import annotations
 
 import re
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import duckdb
-import pandas as pd
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 from scoring.sla.sources import Source, literal, quote, vocabulary
 
@@ -25,6 +31,14 @@ class RowRule:
     column: str  # the column whose cell the message quotes as {value}
     condition: str  # SQL; NULL counts as "passes"
     message: str
+    # SQL aggregate over a group of rows, true only when no row of the group breaks the rule: a
+    # cheaper proof than testing each row (min/max/count of columns the KPIs read anyway).
+    # Without one, each row is tested. False may also mean "cannot tell": rows are then checked.
+    proof: str | None = None
+
+    def group_proof(self) -> str:
+        """SQL aggregate: no row of the group breaks this rule (an empty group passes)."""
+        return f"coalesce({self.proof or f'NOT bool_or({self.condition})'}, true)"
 
     def message_sql(self) -> str:
         """SQL: the message, with {value} the quoted cell and {first} the row it duplicates."""
@@ -51,9 +65,17 @@ class RecordKind:
         return " | ".join(f"(CASE WHEN coalesce({rule.condition}, false) THEN {1 << bit} ELSE 0 END)"
                           for bit, rule in enumerate(self.rules))
 
-    def broken(self) -> str:
-        """SQL: true when the row breaks any rule (NULL OR true is true; one coalesce at the end)."""
-        return f"coalesce({' OR '.join(f'({rule.condition})' for rule in self.rules)}, false)"
+    def proven(self) -> str:
+        """SQL aggregate: no row of the group breaks any rule."""
+        proofs = dict.fromkeys(rule.group_proof() for rule in self.rules)  # each once
+        return " AND ".join(f"({proof})" for proof in proofs)
+
+    def distinct_keys(self, relation: str) -> str:
+        """SQL: one row, `_distinct_keys`, the distinct keys among rows that have every key
+        column; it equals the row count only when every row has a key of its own. (DISTINCT,
+        then count, runs in parallel; count(DISTINCT) does not.)"""
+        return (f"SELECT count(*) AS _distinct_keys FROM (SELECT DISTINCT hash({', '.join(self.key)}) "
+                f"FROM {relation} WHERE {self.keyed()})")
 
     def keyed(self) -> str:
         """SQL: the row has every key column (duplicates are checked among these)."""
@@ -80,16 +102,15 @@ class Checked:
 
 
 def check(connection: duckdb.DuckDBPyConnection, source: Source, kind: RecordKind) -> Checked:
-    """Every row checked; a fast scan first, the numbered error scan only when something is wrong."""
+    """Every row checked; a fast proof first (aggregates and the distinct keys, one read of the
+    file), the numbered error scan only when it fails."""
     if source.unreadable:
         return check_rows(connection, source, kind)
     parsed = kind.parse(source, False)
-    total, bad, keyed, distinct = connection.execute(
-        f"SELECT count(*), count(*) FILTER (WHERE {kind.broken()}), "
-        f"count(*) FILTER (WHERE {kind.keyed()}), "
-        f"count(DISTINCT hash({', '.join(kind.key)})) FILTER (WHERE {kind.keyed()}) "
-        f"FROM ({parsed})").fetchall()[0]
-    if bad == 0 and keyed == distinct:
+    total, clean, distinct = connection.execute(
+        f"WITH parsed AS MATERIALIZED ({parsed}) SELECT * FROM (SELECT count(*), "
+        f"{kind.proven()} FROM parsed) CROSS JOIN ({kind.distinct_keys('parsed')})").fetchall()[0]
+    if clean and distinct == total:
         return Checked(total, _no_rows(source, kind), f"SELECT {', '.join(kind.stored)} FROM ({parsed})")
     return check_rows(connection, source, kind, total)
 
@@ -98,6 +119,8 @@ def check_rows(connection: duckdb.DuckDBPyConnection, source: Source, kind: Reco
                total: int | None = None) -> Checked:
     """The numbered scan: each bad row with its messages; valid rows are all the others. Rows
     that could not even be read (``source.unreadable``) are rejected rows too."""
+    import pandas as pd
+
     table = f"sla_rejected_{uuid.uuid4().hex}"
     connection.execute(f"CREATE TEMP TABLE {table} AS {_rejected_sql(source, kind)}")
     rejected = connection.execute(f"SELECT * FROM {table} ORDER BY {quote(ROW)}").df()
@@ -131,6 +154,8 @@ def _rejected_sql(source: Source, kind: RecordKind) -> str:
 
 
 def _no_rows(source: Source, kind: RecordKind) -> pd.DataFrame:
+    import pandas as pd
+
     return pd.DataFrame(columns=[ROW, MESSAGES, *kind.shown(source).values()])
 
 
@@ -162,6 +187,42 @@ def unreadable(column: str) -> str:
             f"ELSE trim(CAST({column}_text AS VARCHAR)) <> '' END")
 
 
+def all_read(column: str) -> str:
+    """SQL aggregate: every cell given in the column was read (proves no row is `unreadable`)."""
+    return f"count({column}) = count({column}_text)"
+
+
+def all_given(column: str) -> str:
+    """SQL aggregate: every row has a value read (proves no row is `missing`)."""
+    return f"count({column}) = count(*)"
+
+
+def all_within(column: str, low: float, high: float) -> str:
+    """SQL aggregate: every value lies in [low, high] (NaN sorts above every number, so it fails)."""
+    return f"(min({column}) >= {low} AND max({column}) <= {high})"
+
+
+def never_before(later: str, earlier: str) -> str:
+    """SQL aggregate: `later` is nowhere before `earlier` (to the microsecond)."""
+    return f"(min({_span(later, earlier)}) >= 0 AND {_finite(later)} AND {_finite(earlier)})"
+
+
+def never_longer(later: str, earlier: str, seconds: int) -> str:
+    """SQL aggregate: `later` is nowhere more than `seconds` after `earlier`."""
+    return (f"(max({_span(later, earlier)}) <= {seconds * 1_000_000} AND {_finite(later)} "
+            f"AND {_finite(earlier)})")
+
+
+def _span(later: str, earlier: str) -> str:
+    return f"epoch_us({later}) - epoch_us({earlier})"
+
+
+def _finite(column: str) -> str:
+    """SQL aggregate: no ±infinity (epoch_us is NULL for them, so the spans would skip them)."""
+    return (f"coalesce(min({column}) > '-infinity'::TIMESTAMP "
+            f"AND max({column}) < 'infinity'::TIMESTAMP, true)")
+
+
 def missing(column: str) -> str:
     """SQL: a cell is empty or only spaces."""
     return (f"CASE WHEN {column} IS NOT NULL THEN false WHEN {column}_text IS NULL THEN true "
@@ -186,6 +247,13 @@ def outside_dates(column: str) -> str:
     limits = bounds()
     return (f"({column} < DATE {literal(limits['earliest'])} OR "
             f"{column} > current_date + INTERVAL {int(limits['days_ahead'])} DAY)")
+
+
+def all_dates_plausible(column: str) -> str:
+    """SQL aggregate: no row is `outside_dates`."""
+    limits = bounds()
+    return (f"(min({column}) >= DATE {literal(limits['earliest'])} AND "
+            f"max({column}) <= current_date + INTERVAL {int(limits['days_ahead'])} DAY)")
 
 
 def not_finite(column: str) -> str:

@@ -115,3 +115,76 @@ def test_cli_refuses_a_file_with_bad_rows_unless_told_to_skip_them():
     skipped = subprocess.run([*command, "--skip-invalid"], cwd=ROOT, capture_output=True,
                              text=True, timeout=60)
     assert skipped.returncode == 0 and json.loads(skipped.stdout)[0]["offered"] == 1
+
+
+# One row breaking each rule (cells changed in A1 of the small file). The KPIs first try to prove
+# a file clean from per-group aggregates (min, max, counts); a proof that let any of these through
+# would give KPIs over a bad row. Edge cases: a sub-millisecond order, ±infinity, NaN.
+BREAKING = {
+    "call_id_missing": {"call_id": ""},
+    "vendor_missing": {"vendor": " "},
+    "arrived_at_missing": {"arrived_at": ""},
+    "arrived_at_bad": {"arrived_at": "2025-03-03 25:61:00"},
+    "arrived_at_implausible": {"arrived_at": "1899-03-03 09:00:00"},
+    "answered_at_bad": {"answered_at": "马上"},
+    "ended_at_missing": {"ended_at": ""},
+    "ended_at_bad": {"ended_at": "x"},
+    "answered_before_arrival": {"arrived_at": "2025-03-03 09:00:05.000400",
+                                "answered_at": "2025-03-03 09:00:05.000100"},
+    "ended_too_early": {"ended_at": "2025-03-03 09:00:04"},
+    "wait_too_long": {"answered_at": "infinity", "ended_at": "infinity"},
+    "talk_s_bad": {"talk_s": "1分钟"},
+    "talk_s_not_finite": {"talk_s": "NaN"},
+    "talk_s_negative": {"talk_s": "-0.5"},
+    "talk_s_too_long": {"talk_s": "86401"},
+    "hold_s_bad": {"hold_s": "--"},
+    "hold_s_not_finite": {"hold_s": "inf"},
+    "hold_s_negative": {"hold_s": "-inf"},
+    "hold_s_too_long": {"hold_s": "1e9"},
+    "acw_s_bad": {"acw_s": "二十"},
+    "acw_s_not_finite": {"acw_s": "1e309"},
+    "acw_s_negative": {"acw_s": "-1"},
+    "acw_s_too_long": {"acw_s": "100000"},
+    "talk_missing": {"talk_s": " "},
+    "talk_when_abandoned": {"answered_at": "", "talk_s": "0.1"},
+    "fcr_bad": {"resolved_first_contact": "2"},
+    "complaint_bad": {"complaint": "投诉"},
+    "csat_bad": {"csat": "4.5"},
+    "qa_bad": {"qa_score": "100.01"},
+    "answered_before_arrival/-infinity": {"answered_at": "-infinity"},
+}
+
+
+def broken_file(tmp_path: Path, cells: dict[str, str], suffix: str) -> Path:
+    lines = SMALL.read_text(encoding="utf-8").splitlines()
+    header = lines[0].split(",")
+    first = dict(zip(header, lines[1].split(",")))
+    first.update(cells)
+    csv = tmp_path / "broken.csv"
+    csv.write_text("\n".join([lines[0], ",".join(first[name] for name in header), *lines[2:]]) + "\n",
+                   encoding="utf-8")
+    if suffix == ".csv":
+        return csv
+    parquet = tmp_path / "broken.parquet"  # typed where every cell reads as the type
+    duckdb.sql(f"COPY (SELECT * FROM read_csv('{csv}')) TO '{parquet}' (FORMAT parquet)")
+    return parquet
+
+
+def test_every_rule_has_a_breaking_row():
+    from scoring.sla.calls import RULES
+
+    assert {rule.code for rule in RULES} == {code.split("/")[0] for code in BREAKING}
+
+
+@pytest.mark.parametrize("suffix", [".csv", ".parquet"])
+@pytest.mark.parametrize("code", list(BREAKING))
+def test_no_row_breaking_a_rule_reaches_the_kpis(code, suffix, tmp_path):
+    result = file_kpis(broken_file(tmp_path, BREAKING[code], suffix), "vendor,day", 20)
+    assert result.records == [] and result.rejected == 1, result
+    assert result.messages[0].startswith("第 2 行:" if suffix == ".csv" else "第 1 行:")  # no header
+
+
+def test_cells_of_spaces_in_optional_columns_still_give_kpis(tmp_path):
+    path = broken_file(tmp_path, {"hold_s": " ", "csat": "  ", "complaint": " "}, ".csv")
+    records = file_kpis(path, "vendor", 20).records
+    assert [record["offered"] for record in records] == [2, 5]
