@@ -28,6 +28,9 @@ from ingest.tokenize import (
 # particles are not concepts
 CONTENT_TAGS = ("n", "v", "a", "l", "i", "s", "j", "eng")
 NOUN_TAGS = ("n", "vn", "s", "j", "eng")
+# The relation a question asks about, not a subject: "系统外包包括什么" asks what 系统外包
+# covers; a clause that happens to say "包括" is no better an answer for it.
+ASKED_RELATION = re.compile(r"(?:包括|包含|涵盖|含有|含)(?=了?(?:什么|哪些|哪几|哪一些|啥))")
 
 
 @dataclass(frozen=True)
@@ -47,7 +50,7 @@ def question_concepts(text: str) -> tuple[Concept, ...]:
     mentioned = mentioned_synonym_terms(text)
     concepts = [Concept(group, noun=True) for group in synonym_groups()
                 if any(term in mentioned for term in group)]
-    for pair in jieba.posseg.cut(lowered):
+    for pair in jieba.posseg.cut(ASKED_RELATION.sub(" ", lowered)):
         word = pair.word.strip()
         if not word or not re.search(r"\w", word) or word.isdigit() or word in stopwords():
             continue

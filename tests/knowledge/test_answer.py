@@ -185,7 +185,7 @@ def test_the_phrasing_set_holds_its_measured_floor(built_services):
     rows = [json.loads(line) for line in (ROOT / "tests" / "data" / "phrasing_qa.jsonl")
             .read_text(encoding="utf-8").splitlines()]
     report = evaluate(built_services.ask, rows)
-    assert report["recall_at_1"] >= 0.92 and report["recall_at_3"] >= 0.98
+    assert report["recall_at_1"] >= 0.95 and report["recall_at_3"] >= 0.98
     assert report["intents_holding_all_but_one"] >= 0.94
     assert report["intents"]["不得外包的职能"]["recall_at_1"] == 1.0
 

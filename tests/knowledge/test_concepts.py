@@ -26,6 +26,17 @@ def test_function_words_are_not_concepts():
     assert {"人员", "运营场所", "系统", "外包"} <= set(words)
 
 
+def test_the_relation_a_question_asks_about_is_not_a_concept():
+    assert "包括" not in firsts("系统外包包括什么?")
+    assert "包含" not in firsts("服务目录应该包含哪些外包要素?")
+    assert "包括" in firsts("外包策略要不要包括分级管理?")  # here it is what is asked
+
+
+def test_setting_up_a_body_is_one_concept_however_it_is_said():
+    setup = next(c for c in question_concepts("外包管理要成立什么委员会?") if "成立" in c.terms)
+    assert setup.found_in("应设置层级清晰的服务外包管理的组织结构")
+
+
 def test_rare_concepts_weigh_more_than_common_ones(statistics):
     audit, outsourcing = (next(c for c in question_concepts("内审能外包吗") if term in c.terms)
                           for term in ("内审", "外包"))
