@@ -2,11 +2,13 @@
 concepts they contain; and the term entries a definition question names."""
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
 
+from ingest.chunks import Chunk
 from ingest.tokenize import expand_query, synonym_groups
 from knowledge.base import Snapshot
 from knowledge.concepts import question_concepts
@@ -24,6 +26,9 @@ RERANK_TITLE_OVERLAP = 0.25
 RERANK_SENTENCE_OVERLAP = 0.5
 RERANK_NORMATIVE = 0.5
 QUOTE_OVERLAP_BONUS = 0.1
+# Titles that name no subject: such a clause is the overview of its section ("4.1 概述" under
+# "4 外包要素"), so the section's title is matched instead.
+GENERIC_TITLES = ("概述", "总则", "总述", "通则", "一般规定", "一般要求", "总体要求", "基本要求")
 BEST_POSSIBLE_SCORE = 1.0 + RERANK_SENTENCE + RERANK_OVERLAP + RERANK_TITLE_OVERLAP \
     + RERANK_SENTENCE_OVERLAP + RERANK_NORMATIVE
 
@@ -58,12 +63,19 @@ def rerank(snapshot: Snapshot, query: str, hits: list[Hit]) -> list[Candidate]:
         normative = max((coverage for sentence, _, coverage in scored
                          if NORMATIVE.search(sentence)), default=0.0) if permission else 0.0
         score = hit.score / top + RERANK_SENTENCE * best + RERANK_OVERLAP * overlap \
-            + RERANK_TITLE_OVERLAP * statistics.coverage(concepts, hit.chunk.title) \
+            + RERANK_TITLE_OVERLAP * statistics.coverage(concepts, subject_title(hit.chunk)) \
             + RERANK_SENTENCE_OVERLAP * together + RERANK_NORMATIVE * normative
         quotes = sorted(scored, key=lambda item: -(item[1] + QUOTE_OVERLAP_BONUS * item[2]))
         candidates.append(Candidate(hit, [(sentence, similarity) for sentence, similarity, _
                                            in quotes], best, overlap, score))
     return sorted(candidates, key=lambda candidate: -candidate.score)
+
+
+def subject_title(chunk: Chunk) -> str:
+    """The clause's title, or its section's when the title names no subject."""
+    if chunk.title in GENERIC_TITLES and len(chunk.path) > 1:
+        return re.sub(r"^[\d.]+\s*", "", chunk.path[-2])
+    return chunk.title
 
 
 def is_term_entry(path: Sequence[str]) -> bool:

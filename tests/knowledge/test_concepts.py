@@ -74,3 +74,11 @@ def test_english_thesaurus_terms_match_their_inflections():
     assert {"approve", "analyse"} <= set(mentioned_synonym_terms("What is analysed before approving?"))
     assert "policy" in mentioned_synonym_terms("Which policies apply?")
     assert "sign" not in mentioned_synonym_terms("Which design applies?")  # whole words only
+
+
+def test_an_overview_clause_is_matched_by_its_sections_title(built_services):
+    from knowledge.rerank import subject_title
+
+    chunks = {chunk.clause: chunk for chunk in built_services.knowledge.current().chunks}
+    assert subject_title(chunks["4.1"]) == "外包要素"  # "4.1 概述" under "4 外包要素"
+    assert subject_title(chunks["4.4"]) == "系统外包"
