@@ -99,3 +99,14 @@ def test_the_chat_transcript_carries_no_html_or_link():
     answer = Answer(MARKUP, True, MARKUP, [citation], notices=[MARKUP])
     markdown = transcript_markdown([(MARKUP, answer)], "2026-01-01 09:00")
     assert safe_markdown(markdown)
+
+
+def test_tables_offer_no_unescaped_csv_download_or_copy():
+    """Streamlit's own table toolbar writes cells as they are: it is turned off for every table
+    (.streamlit/config.toml), so data leaves only through the escaped exports above."""
+    import tomllib
+
+    from settings import PROJECT_ROOT
+
+    config = tomllib.loads((PROJECT_ROOT / ".streamlit" / "config.toml").read_text(encoding="utf-8"))
+    assert config["client"]["disableDataExport"] is True
