@@ -94,6 +94,17 @@ def test_rejected_rows_of_an_sla_file_come_back_defused(data_dir, tmp_path):
     assert "-5" in flat and not [cell for cell in flat if is_formula(cell)]
 
 
+def test_the_sla_kpi_table_export_writes_vendor_names_as_text():
+    import pandas as pd
+
+    from scoring.sla.board import kpi_table, kpi_workbook
+    from scoring.sla.indicators import KPI_KEYS
+
+    kpis = pd.DataFrame([{"vendor": name, "period": pd.Timestamp("2025-03-01"), "source": "话单",
+                          **dict.fromkeys(KPI_KEYS, 0.5)} for name in FORMULAS[:2]])
+    assert_no_formula(kpi_workbook(kpi_table(kpis, 20, "month"), 20, "month"), FORMULAS[:2])
+
+
 def test_the_chat_transcript_carries_no_html_or_link():
     citation = Citation(MARKUP, "doc", "1", MARKUP, MARKUP, 1.0, MARKUP, (MARKUP,), ())
     answer = Answer(MARKUP, True, MARKUP, [citation], notices=[MARKUP])

@@ -190,6 +190,8 @@ def test_switching_indicator_and_granularity(sla_page):
 
     assert not at.exception
     assert len(at.tabs[1].dataframe[0].value) == 270
+    assert [button.proto.label for button in at.tabs[1].get("download_button")] == \
+        ["下载指标明细（Excel）"]  # the table's own CSV download is off: this one is escaped
     at.selectbox(key="sla_wait_month").set_value(at.selectbox(key="sla_wait_month").options[1]).run()
     assert not at.exception
 
