@@ -27,8 +27,9 @@ def show(store: SlaStore, data: Board, threshold_s: float) -> None:
         queue = middle.selectbox("队列", [None, *intervals.queues(store, interval_vendor)],
                                  key="sla_interval_queue",
                                  format_func=lambda q: "全部队列" if q is None else (q or "（未填队列）"))
-        interval_month = right.selectbox("月份", list(reversed(data.months)), key="sla_interval_month",
-                                      format_func=lambda m: m.strftime("%Y-%m"))
+        interval_month = right.selectbox("月份", intervals.months(store, interval_vendor),
+                                         key="sla_interval_month",
+                                         format_func=lambda m: m.strftime("%Y-%m"))
         interval_scope = intervals.Scope(interval_vendor, interval_month, queue)
         target = data.service_level_target(interval_vendor)
         estimate = intervals.patience_estimate(store, interval_scope)
@@ -42,6 +43,9 @@ def show(store: SlaStore, data: Board, threshold_s: float) -> None:
                    + (f"话单估计的平均耐心为 {estimate:.0f} 秒。" if estimate else "该范围内没有放弃的呼叫。")
                    + "所需座席按每个半小时的日均呼入与 AHT 测算（最高占用率 85%）。")
         pattern, shortfall = half_hours(store, str(store.path), store.version(), interval_scope, threshold_s, rule)
+        if pattern.empty:  # a queue the vendor did not serve that month
+            st.info(f"{plain(interval_vendor)}在 {interval_month:%Y-%m} 的这个队列没有话单，请换一个月份或队列。")
+            return
         st.altair_chart(charts.interval_heatmap(pattern, "service_level", threshold_s, target), width="stretch")
         st.altair_chart(charts.interval_heatmap(pattern, "offered", threshold_s), width="stretch")
         weekday = st.radio("星期", intervals.WEEKDAYS, horizontal=True, key="sla_interval_weekday")

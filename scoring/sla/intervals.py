@@ -69,6 +69,13 @@ def queues(store: SlaStore, vendor: str) -> list[str]:
     return frame["queue"].tolist()
 
 
+def months(store: SlaStore, vendor: str) -> list[dt.date]:
+    """The months in which the vendor has call records, newest first."""
+    frame = store.query("SELECT DISTINCT CAST(date_trunc('month', day) AS DATE) AS month "
+                        "FROM call_slots WHERE vendor = ? ORDER BY month DESC", [vendor])
+    return [pd.Timestamp(month).date() for month in frame["month"]]
+
+
 def patience_estimate(store: SlaStore, scope: Scope) -> float | None:
     """Callers' mean patience in seconds: all the time callers spent waiting (answered or not)
     ÷ the calls abandoned, the estimate of an exponential patience from censored waits.

@@ -1,6 +1,7 @@
 """SLA看板: a manager sees the sample, imports vendors' files, edits targets, sizes the roster."""
 from __future__ import annotations
 
+import datetime as dt
 import shutil
 from collections.abc import Callable
 from pathlib import Path
@@ -232,6 +233,22 @@ def test_the_half_hour_view_finds_the_worst_interval_and_sizes_it_both_ways(sla_
     assert "话单估计的平均耐心为" in " ".join(caption.value for caption in tab.caption)
     at.selectbox(key="sla_interval_queue").set_value("信用卡").run()
     assert not at.exception and len(at.tabs[3].dataframe[0].value) < len(shortfalls)
+
+
+def test_the_half_hour_view_offers_only_the_vendors_months_and_says_when_a_scope_is_empty(sla_page):
+    rows = ["call_id,vendor,queue,arrived_at,answered_at,ended_at,talk_s,hold_s,acw_s",
+            "M1,丙,信用卡,2025-03-03 09:00:00,2025-03-03 09:00:05,2025-03-03 09:03:05,180,0,10",
+            "A1,丙,理财,2025-04-01 10:00:00,2025-04-01 10:00:30,2025-04-01 10:02:30,120,0,10"]
+    at = Manager(sla_page()).upload("丙.csv", content="\n".join(rows).encode()).at
+    at.selectbox(key="sla_interval_vendor").set_value("丙").run()
+
+    assert at.selectbox(key="sla_interval_month").options == ["2025-04", "2025-03"]
+    at.selectbox(key="sla_interval_month").set_value(dt.date(2025, 4, 1))
+    at.selectbox(key="sla_interval_queue").set_value("信用卡").run()  # only in March
+    tab = at.tabs[3]
+    assert not at.exception
+    assert "没有话单" in " ".join(info.value for info in tab.info)
+    assert not tab.success and not tab.metric  # nothing claims the targets were met
 
 
 def test_the_shortfalls_can_be_downloaded_as_evidence(sla_page):
