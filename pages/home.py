@@ -85,7 +85,8 @@ else:
 if latest:
     month, vendors, sample = latest
     columns[2].metric("最近的 SLA 数据", month.strftime("%Y-%m"),
-                      f"{vendors} 家外包商" + ("（示例数据）" if sample else ""), delta_color="off")
+                      f"{vendors} 家外包商" + ("（示例数据）" if sample else ""), delta_color="off",
+                      delta_arrow="off")  # a count beside the month, not a change
 else:
     columns[2].metric("最近的 SLA 数据", "尚未导入", help=sla_problem or "在「SLA看板」导入话单或报表")
 running = services().jobs.current()

@@ -77,15 +77,21 @@ if data.empty:
 
 tabs = st.tabs(["达标与扣款", "指标趋势", "等待与时段", "半小时分析", "合同目标", "人力测算"])
 with tabs[0]:
-    month = st.selectbox("月份", board.month_options(data), key="sla_month",
-                         format_func=lambda m: m.strftime("%Y-%m"))
+    months, coverage = board.month_options(data), board.month_coverage(data)
+    month = st.selectbox("月份", months, index=board.default_month(months, coverage), key="sla_month",
+                         format_func=lambda m: board.month_label(m, coverage))
+    if month in coverage and not coverage[month].complete:
+        st.warning(f"{month:%Y-%m} 的数据不完整（{coverage[month].describe()}）：达成得分与扣款按已有的天数计算，"
+                   "仅供参考；月度考核请在整月数据导入后进行。")
     rows = data.summary[data.summary["period"] == month]
     for column, (vendor, score, change, note) in zip(st.columns(len(rows)), board.score_cells(rows)):
-        column.metric(plain(vendor), score, change, help=note)
+        steady = change == board.STEADY
+        column.metric(plain(vendor), score, change, help=note, delta_color="off" if steady else "normal",
+                      delta_arrow="off" if steady else "auto")
     st.altair_chart(charts.scorecard(rows, month.strftime("%Y-%m")), width="stretch")
     st.altair_chart(charts.attainment_heatmap(data.summary), width="stretch")
     st.dataframe(board.summary_table(rows), hide_index=True)
-    vendor = st.selectbox("外包商明细", data.vendors, key="sla_detail_vendor")
+    vendor = st.selectbox("外包商明细", sorted(rows["vendor"]), key="sla_detail_vendor")
     details = data.details[(data.details["vendor"] == vendor) & (data.details["period"] == month)]
     st.table(text_table(board.detail_table(details, N)), hide_index=True)
 

@@ -129,12 +129,60 @@ def month_options(board: Board) -> list[pd.Timestamp]:
     return sorted(board.summary["period"].unique(), reverse=True)
 
 
+@dataclass(frozen=True)
+class Coverage:
+    """The days of a month that its daily data (call records, daily reports) covers."""
+
+    first: dt.date
+    last: dt.date
+    days: int
+
+    @property
+    def complete(self) -> bool:
+        following = (self.first.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
+        return self.first.day == 1 and self.last == following - dt.timedelta(days=1)
+
+    def describe(self) -> str:
+        """"3月1日–3月1日，1 天"."""
+        return f"{self.first.month}月{self.first.day}日–{self.last.month}月{self.last.day}日，{self.days} 天"
+
+
+def month_coverage(board: Board) -> dict[pd.Timestamp, Coverage]:
+    """Per month with daily data, the days it covers (a month only in monthly reports is whole)."""
+    days = pd.to_datetime(board.daily["period"]).drop_duplicates()
+    coverage = {}
+    for month, group in days.groupby(days.dt.to_period("M")):
+        coverage[month.to_timestamp()] = Coverage(group.min().date(), group.max().date(), len(group))
+    return coverage
+
+
+def default_month(options: list[pd.Timestamp], coverage: dict[pd.Timestamp, Coverage]) -> int:
+    """The newest month with the whole month's data (the monthly review), else the newest."""
+    return next((index for index, month in enumerate(options)
+                 if month not in coverage or coverage[month].complete), 0)
+
+
+def month_label(month: pd.Timestamp, coverage: dict[pd.Timestamp, Coverage]) -> str:
+    """2025-03, or 2025-03（不完整：3月1日–3月1日，1 天）."""
+    partial = coverage.get(month)
+    text = month.strftime("%Y-%m")
+    return text if partial is None or partial.complete else f"{text}（不完整：{partial.describe()}）"
+
+
+STEADY = "与上月持平"  # a change of 0.0: shown without an arrow
+
+
 def score_cells(rows: pd.DataFrame) -> list[tuple[str, str, str | None, str]]:
     """(vendor, score, change, help) for one month's metric row."""
     cells = []
     for row in rows.itertuples():
-        cells.append((row.vendor, "—" if pd.isna(row.score) else f"{row.score:.1f} 分",
-                      None if pd.isna(row.change) else f"{row.change:+.1f} 分(较上月)",
+        if pd.isna(row.change):
+            change = None
+        elif round(row.change, 1) == 0:
+            change = STEADY
+        else:
+            change = f"{row.change:+.1f} 分(较上月)"
+        cells.append((row.vendor, "—" if pd.isna(row.score) else f"{row.score:.1f} 分", change,
                       "达成得分 = 达标指标权重 ÷ 有数据指标权重 × 100;"
                       f"本月扣款 {row.deduction_pct:.1f}%(月服务费,不超过合同上限)"))
     return cells

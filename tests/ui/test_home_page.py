@@ -43,6 +43,7 @@ def test_home_shows_the_latest_sla_month(app_test, fresh_built_data_dir):
     at = app_test(fresh_built_data_dir)
     metric = next(metric for metric in at.metric if metric.label == "最近的 SLA 数据")
     assert metric.value == "2025-04" and "外包商" in metric.proto.delta
+    assert metric.proto.direction == 2  # a count beside the month, drawn without an arrow
 
 
 def test_home_lists_what_the_loaded_copy_lacks(app_test):

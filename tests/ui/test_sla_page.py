@@ -6,6 +6,7 @@ import shutil
 from collections.abc import Callable
 from pathlib import Path
 
+import pandas as pd
 import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
@@ -83,6 +84,8 @@ def test_the_page_starts_on_sample_data_with_a_banner(sla_page):
     assert Manager(at).scores() == {"华信客服": "100.0 分", "联众外包": "100.0 分", "远景呼叫": "20.0 分"}
     assert len(at.get("vega_lite_chart")) == 8  # ranking, heat map, trend, waits, hours, 3 half-hour
     assert at.selectbox(key="sla_month").value.strftime("%Y-%m") == "2025-03"
+    steady = next(metric for metric in at.tabs[0].metric if metric.label == "华信客服")
+    assert steady.proto.delta == "与上月持平" and steady.proto.direction == 2  # NONE: no arrow
 
 
 def test_every_figure_states_its_definition(sla_page):
@@ -114,8 +117,13 @@ def test_importing_call_records_replaces_the_sample(sla_page):
     assert not manager.at.expander[0].success  # shown below the import section, which folds
     assert "示例数据" not in manager.texts("warning")
     months = manager.at.selectbox(key="sla_month").options
-    assert months == ["2025-04", "2025-03"]
+    assert months == ["2025-04（不完整：4月1日–4月1日，1 天）", "2025-03（不完整：3月3日–3月4日，2 天）"]
+    # the month looked at before the import is kept; it is now only partly covered
+    assert "2025-03 的数据不完整（3月3日–3月4日，2 天）：达成得分与扣款按已有的天数计算" \
+        in manager.texts("warning")
     assert manager.at.selectbox(key="sla_detail_vendor").options == ["乙", "甲"]
+    manager.at.selectbox(key="sla_month").set_value(pd.Timestamp("2025-04-01")).run()
+    assert manager.at.selectbox(key="sla_detail_vendor").options == ["乙"]  # those of the month
 
 
 def test_reimporting_the_same_file_adds_nothing(sla_page):

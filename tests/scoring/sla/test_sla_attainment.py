@@ -119,3 +119,24 @@ def test_saved_contracts_are_loaded_and_can_be_reset(data_dir):
     delete_contract(store, "甲")
     assert set(load_contracts(store)) == {DEFAULT_SCOPE}
     store.close()
+
+
+def test_a_month_is_complete_only_when_its_data_covers_every_day():
+    import datetime as dt
+
+    import pandas as pd
+
+    from scoring.sla.board import Coverage, default_month, month_label
+
+    march, february, january = (pd.Timestamp(f"2025-0{m}-01") for m in (3, 2, 1))
+    coverage = {march: Coverage(dt.date(2025, 3, 1), dt.date(2025, 3, 1), 1),
+                february: Coverage(dt.date(2025, 2, 1), dt.date(2025, 2, 28), 28),
+                january: Coverage(dt.date(2025, 1, 15), dt.date(2025, 1, 31), 17)}
+    assert [coverage[m].complete for m in (march, february, january)] == [False, True, False]
+    assert default_month([march, february, january], coverage) == 1  # the review is on February
+    assert default_month([march, january], coverage) == 0  # none whole: the newest
+    assert default_month([pd.Timestamp("2025-04-01"), march], coverage) == 0  # monthly reports
+    assert month_label(march, coverage) == "2025-03（不完整：3月1日–3月1日，1 天）"
+    assert month_label(february, coverage) == "2025-02"
+    leap = Coverage(dt.date(2024, 2, 1), dt.date(2024, 2, 29), 29)
+    assert leap.complete
