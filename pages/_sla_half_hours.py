@@ -71,7 +71,8 @@ def show(store: SlaStore, data: Board, threshold_s: float) -> None:
                 f"{threshold_s:g}秒服务水平": st.column_config.NumberColumn(format="percent"),
                 "人工接通率": st.column_config.NumberColumn(format="percent")})
             st.download_button("下载未达标时段（Excel，月度考核佐证）",
-                               intervals.shortfall_workbook(table, interval_scope, target, threshold_s),
+                               intervals.shortfall_workbook(table, interval_scope, target, threshold_s,
+                                                            store.source_label()),
                                f"未达标时段_{interval_vendor}_{interval_month:%Y-%m}.xlsx",
                                key="sla_shortfall_download")
 

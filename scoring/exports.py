@@ -6,6 +6,7 @@ in Excel, with a leading apostrophe in CSV: escaping.defused).
 """
 from __future__ import annotations
 
+import datetime as dt
 import io
 import math
 from collections.abc import Mapping, Sequence
@@ -42,6 +43,11 @@ def summary_workbook(title: str, rows: list[list]) -> Workbook:
     for row in rows:
         summary.append(row)
     return workbook
+
+
+def provenance_rows(source: str) -> list[list]:
+    """Rows for a summary sheet: where the data came from and when it was exported."""
+    return [["数据来源", source], ["导出时间", dt.datetime.now().strftime("%Y-%m-%d %H:%M")]]
 
 
 def add_sheet(workbook: Workbook, title: str, table: pd.DataFrame,

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from scoring.exports import add_sheet, summary_workbook, workbook_bytes
+from scoring.exports import add_sheet, provenance_rows, summary_workbook, workbook_bytes
 from scoring.sla import queries
 from scoring.sla.attainment import attainment
 from scoring.sla.erlang import Staffing
@@ -77,15 +77,20 @@ def kpi_table(kpis: pd.DataFrame, threshold_s: float, grain: str) -> pd.DataFram
     return frame[["外包商", "期间", "来源", *names.values()]]
 
 
-def kpi_workbook(table: pd.DataFrame, threshold_s: float, grain: str) -> bytes:
-    """The KPI table (kpi_table) as an Excel file: rates as percentages, times in seconds."""
-    formats = {label(indicator.key, threshold_s): {"rate": "0.00%", "seconds": "0.0",
-                                                    "score": "0.0", "count": "0"}[indicator.unit]
-               for indicator in INDICATORS}
+EXPORT_FORMATS = {"rate": "0.00%", "seconds": "0.0", "score": "0.0", "count": "0"}
+
+
+def kpi_workbook(table: pd.DataFrame, threshold_s: float, grain: str, source: str) -> bytes:
+    """The KPI table (kpi_table) as an Excel file: rates as percentages, times in seconds and
+    scores in points (the unit in the header), and where the data came from (`source`)."""
+    units = {label(indicator.key, threshold_s): indicator for indicator in INDICATORS}
+    headers = {name: f"{name}（{indicator.display_unit}）" if indicator.unit in ("seconds", "score")
+               else name for name, indicator in units.items()}
     workbook = summary_workbook("SLA 指标明细", [
         ["粒度", "按月" if grain == "month" else "按日"], ["服务水平门限", f"{threshold_s:g} 秒"],
-        ["行数", len(table)]])
-    add_sheet(workbook, "指标明细", table, formats)
+        ["行数", len(table)], *provenance_rows(source)])
+    add_sheet(workbook, "指标明细", table.rename(columns=headers),
+              {headers[name]: EXPORT_FORMATS[indicator.unit] for name, indicator in units.items()})
     return workbook_bytes(workbook)
 
 

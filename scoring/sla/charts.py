@@ -151,8 +151,8 @@ def hourly_profile(profile: pd.DataFrame) -> alt.FacetChart:
         tooltip=[alt.Tooltip("vendor:N", title="外包商"), alt.Tooltip("hour:O", title="时段"),
                  alt.Tooltip("series:N", title="类别"),
                  alt.Tooltip("calls:Q", title="日均", format=".1f")])
-    return chinese(chart.properties(width=200, height=200).facet(
-        column=alt.Column("vendor:N", title=None)).properties(
+    return chinese(chart.properties(width=200, height=200).facet(  # 3 panels a row, any number
+        facet=alt.Facet("vendor:N", title=None), columns=3).properties(
         title=alt.TitleParams("时段分布:日均呼入人工与人工接通",
                               subtitle="两线之间的差距即该时段的放弃量")),
         "各外包商每个时段的日均呼入人工与人工接通")

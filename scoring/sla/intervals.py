@@ -10,7 +10,7 @@ from functools import lru_cache
 
 import pandas as pd
 
-from scoring.exports import add_sheet, summary_workbook, workbook_bytes
+from scoring.exports import add_sheet, provenance_rows, summary_workbook, workbook_bytes
 from scoring.sla import queries
 from scoring.sla.erlang import StaffingInput, required_agents, required_agents_abandoning
 from scoring.sla.sources import literal
@@ -173,13 +173,13 @@ def shortfall_table(shortfall: pd.DataFrame, threshold_s: float) -> pd.DataFrame
 
 
 def shortfall_workbook(table: pd.DataFrame, scope: Scope, target_level: float,
-                       threshold_s: float) -> bytes:
+                       threshold_s: float, source: str) -> bytes:
     """The shortfalls as an Excel file for the monthly review."""
     month = scope.month.strftime("%Y-%m") if scope.month else "全部月份"
     workbook = summary_workbook("未达标时段(按半小时)", [
         ["外包商", scope.vendor], ["月份", month], ["队列", scope.queue or "全部"],
         ["服务水平目标", f"{target_level:.0%} 在 {threshold_s:g} 秒内接通"],
-        ["未达标时段数", len(table)]])
+        ["未达标时段数", len(table)], *provenance_rows(source)])
     rate_column = f"{threshold_s:g}秒服务水平"
     add_sheet(workbook, "未达标时段", table,
               {rate_column: "0.0%", "人工接通率": "0.0%", "AHT(秒)": "0.0"})

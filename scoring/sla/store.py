@@ -375,6 +375,10 @@ class SlaStore:
         with self.cursor() as cursor:
             return bool(cursor.execute("SELECT count(*) FROM imports WHERE sample").fetchall()[0][0])
 
+    def source_label(self) -> str:
+        """Where the board's data comes from, as exports state it."""
+        return "示例数据（自动生成，不是真实数据）" if self.shows_sample() else "导入的话单与外包商报表"
+
     def counts(self) -> dict[str, int]:
         """Rows stored: calls, reports, imports."""
         with self.cursor() as cursor:

@@ -102,7 +102,7 @@ def test_the_sla_kpi_table_export_writes_vendor_names_as_text():
 
     kpis = pd.DataFrame([{"vendor": name, "period": pd.Timestamp("2025-03-01"), "source": "话单",
                           **dict.fromkeys(KPI_KEYS, 0.5)} for name in FORMULAS[:2]])
-    assert_no_formula(kpi_workbook(kpi_table(kpis, 20, "month"), 20, "month"), FORMULAS[:2])
+    assert_no_formula(kpi_workbook(kpi_table(kpis, 20, "month"), 20, "month", "导入的话单与外包商报表"), FORMULAS[:2])
 
 
 def test_the_chat_transcript_carries_no_html_or_link():

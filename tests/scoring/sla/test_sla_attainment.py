@@ -140,3 +140,35 @@ def test_a_month_is_complete_only_when_its_data_covers_every_day():
     assert month_label(february, coverage) == "2025-02"
     leap = Coverage(dt.date(2024, 2, 1), dt.date(2024, 2, 29), 29)
     assert leap.complete
+
+
+def test_the_hourly_panels_wrap_three_to_a_row_for_any_number_of_vendors():
+    import pandas as pd
+
+    from scoring.sla.charts import hourly_profile
+
+    profile = pd.DataFrame([{"vendor": f"外包商{number}", "hour": hour, "offered": 10.0,
+                             "answered": 9.0} for number in range(7) for hour in range(24)])
+    spec = hourly_profile(profile).to_dict()
+    assert spec["columns"] == 3 and spec["facet"]["field"] == "vendor"
+
+
+def test_the_kpi_export_names_units_and_where_the_data_came_from():
+    import io
+
+    import pandas as pd
+    from openpyxl import load_workbook
+
+    from scoring.sla.board import kpi_table, kpi_workbook
+    from scoring.sla.indicators import KPI_KEYS
+
+    kpis = pd.DataFrame([{"vendor": "甲", "period": pd.Timestamp("2025-03-01"), "source": "话单",
+                          **dict.fromkeys(KPI_KEYS, 0.5), "asa_s": 12.5, "offered": 10}])
+    workbook = load_workbook(io.BytesIO(kpi_workbook(kpi_table(kpis, 20, "month"), 20, "month",
+                                                     "示例数据（自动生成，不是真实数据）")))
+    summary = {row[0].value: row[1].value for row in workbook["概要"].iter_rows(min_row=2)}
+    assert summary["数据来源"].startswith("示例数据") and summary["导出时间"]
+    sheet = workbook["指标明细"]
+    cells = dict(zip([cell.value for cell in sheet[1]], sheet[2]))
+    assert cells["平均应答速度 ASA（秒）"].value == 12.5
+    assert cells["20秒服务水平"].number_format == "0.00%" and cells["呼入人工量"].value == 10

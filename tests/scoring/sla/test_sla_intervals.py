@@ -87,13 +87,16 @@ def test_a_queue_narrows_the_view(store):
 def test_the_evidence_workbook_holds_numbers(store):
     scope = intervals.Scope(VENDOR, MONTH)
     table = intervals.shortfall_table(intervals.shortfalls(store, scope, 20, 0.8), 20)
-    workbook = load_workbook(io.BytesIO(intervals.shortfall_workbook(table, scope, 0.8, 20)))
+    workbook = load_workbook(io.BytesIO(intervals.shortfall_workbook(table, scope, 0.8, 20,
+                                                                          store.source_label())))
     sheet = workbook["未达标时段"]
     header = [cell.value for cell in sheet[1]]
     first = dict(zip(header, sheet[2]))
     assert isinstance(first["20秒服务水平"].value, float) and first["20秒服务水平"].number_format == "0.0%"
     assert isinstance(first["呼入人工量"].value, int) and sheet.freeze_panes == "A2"
     assert workbook["概要"]["B2"].value == VENDOR
+    summary = {row[0].value: row[1].value for row in workbook["概要"].iter_rows(min_row=2)}
+    assert summary["数据来源"] == store.source_label() and summary["导出时间"]
 
 
 def test_slot_labels():
