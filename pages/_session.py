@@ -12,6 +12,7 @@ from collections.abc import Callable
 from typing import TypeVar
 
 import streamlit as st
+from streamlit.runtime.pages_manager import PagesManager
 
 from access.gate import SSO, Actor, Gate
 from errors import UserError
@@ -135,10 +136,16 @@ def locked(action: str) -> bool:
 
 
 def require_sign_in() -> None:
-    """The first line of every page: the sign-in screen for those not signed in. app.py asks the
-    same before any page runs; this covers a page requested by its address right after the
-    server started, which Streamlit runs on its own (pages/ as a folder of pages) until app.py
-    has declared the navigation once."""
+    """The first line of every page: the page runs inside app.py's frame, for those signed in.
+
+    Until app.py has declared the navigation once, Streamlit treats pages/ as a folder of pages
+    and runs a page requested by its address (a bookmark, a refresh right after the server
+    started) on its own: without app.py's sign-in, error boundary, Chinese interface words and
+    menu. Such a run hands over to app.py, which then runs the same page.
+    """
+    if PagesManager.uses_pages_directory:
+        PagesManager.uses_pages_directory = False  # what app.py's st.navigation also sets
+        st.rerun()
     if actor() is None:
         sign_in_screen()
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from playwright.sync_api import Page
+from playwright.sync_api import Page, expect
 
 from tests.browser.server import open_page, wait_for_rerun
 
@@ -56,3 +56,32 @@ def test_no_page_shows_english_interface_words(page: Page, app_url: str):
                 wait_for_rerun(page)
             page.wait_for_timeout(300)  # the locale layer translates as elements appear
             assert not english_on(page), (name, tab and tab.inner_text())
+
+
+def test_a_page_opened_by_its_address_right_after_a_start_is_inside_the_app(
+        browser, built_data_dir, tmp_path):
+    """A bookmark or a refresh as the first request to a fresh server: Streamlit would run the
+    page's script on its own (pages/ as a folder of pages); it is run by app.py instead, with
+    the app's menu and Chinese interface words."""
+    import shutil
+
+    from tests.browser.server import running_app
+
+    data_dir = tmp_path / "data"
+    shutil.copytree(built_data_dir, data_dir)
+    with running_app(data_dir, tmp_path / "streamlit.log") as url:
+        context = browser.new_context(viewport={"width": 1440, "height": 900}, locale="zh-CN")
+        page = context.new_page()
+        page.goto(f"{url}/sla")
+        expect(page.get_by_role("heading", name="SLA看板", exact=True)).to_be_visible(timeout=60_000)
+        wait_for_rerun(page)
+        menu = page.get_by_test_id("stSidebarNav").inner_text()
+        assert "外包台账" in menu and "locale" not in menu and "resources" not in menu
+        page.wait_for_timeout(300)
+        assert not english_on(page)
+        page.get_by_role("tab", name="人力测算").click()  # a number out of its range, said in Chinese
+        calls = page.get_by_label("每时段呼入量").first
+        calls.fill("-5")
+        calls.press("Enter")
+        expect(page.get_by_text("数值超出允许范围：请输入 0 到 1000000 之间的数")).to_be_visible()
+        context.close()
