@@ -9,6 +9,7 @@ from pages._locale import install_chinese_chrome
 from pages._session import (
     actor,
     identity_sidebar,
+    mark_framed,
     may,
     sign_in_screen,
     sso_configured,
@@ -19,6 +20,7 @@ log = logging.getLogger("csc")
 st.set_page_config(page_title="客服中心外包管理助手", page_icon="🏦", layout="wide")
 
 install_chinese_chrome()
+mark_framed()
 try:
     person = actor()
 except UserError as error:  # the file of people and roles cannot be read: nobody may act
