@@ -99,9 +99,8 @@ def contract_from_editor(frame: pd.DataFrame, cap_pct: float, scope: str) -> Con
         target = float(values["目标值"]) / indicator.display_scale
         if row["方向"] not in symbols:
             problems.append(f"{name}:方向只能是 ≥ 或 ≤")
-        if target < 0 or (indicator.unit == "rate" and target > 1) or (
-                indicator.unit == "score" and target > 100):
-            problems.append(f"{name}:目标值超出范围")
+        problems += _target_problems(name, indicator, symbols.get(row["方向"]), target,
+                                     float(values["目标值"]))
         if float(values["权重"]) < 0 or float(values["未达标扣款(月服务费 %)"]) < 0:
             problems.append(f"{name}:权重与扣款不能为负")
         targets.append(SlaTarget(indicator.key, symbols.get(row["方向"], ">="), target,
@@ -114,6 +113,19 @@ def contract_from_editor(frame: pd.DataFrame, cap_pct: float, scope: str) -> Con
     if problems:
         raise SlaInputError("目标未保存:" + ";".join(problems) + "。")
     return Contract(tuple(targets), float(cap_pct), scope)
+
+
+def _target_problems(name: str, indicator, direction: str | None, target: float,
+                     shown: float) -> list[str]:
+    """A target outside its unit's range, or one that every value meets, is refused."""
+    unit, top = indicator.display_unit, {"rate": 1.0, "score": 100.0}.get(indicator.unit)
+    if target < 0 or (top is not None and target > top):
+        allowed = f"在 0–{top * indicator.display_scale:g}{unit} 之间" if top is not None else "不小于 0"
+        return [f"{name}:目标值超出范围,应{allowed}"]
+    if (direction == ">=" and target <= 0) or (direction == "<=" and top is not None
+                                                 and target >= top):
+        return [f"{name}:目标值 {DIRECTIONS[direction]} {shown:g}{unit} 总能达到,起不到约束作用"]
+    return []
 
 
 def load_contracts(store) -> dict[str, Contract]:
