@@ -102,7 +102,7 @@ with tabs[1]:
                      horizontal=True, key="sla_grain")
     kpis = data.monthly if grain == "month" else data.daily
     st.altair_chart(charts.trend(board.trend_frame(kpis, data.contracts, key), key, N, grain,
-                                 data.vendors), width="stretch")
+                                 data.palette_order), width="stretch")
     if (kpis["source"] == queries.REPORTS_SOURCE).any():
         st.caption("来源为“报表”的数字取自外包商报送，服务水平按其报送口径，未必是 N 秒定义。")
     table = board.kpi_table(kpis, N, grain)
@@ -120,7 +120,7 @@ with tabs[2]:
     else:
         level = next((t.target for t in data.contracts[DEFAULT].active()
                       if t.indicator == "service_level"), None)
-        st.altair_chart(charts.wait_distribution(curve, N, level, data.vendors), width="stretch")
+        st.altair_chart(charts.wait_distribution(curve, N, level, data.palette_order), width="stretch")
         st.altair_chart(charts.hourly_profile(profile))
 
 with tabs[3]:

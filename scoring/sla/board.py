@@ -29,6 +29,14 @@ class Board:
     contracts: dict[str, Contract]
     months: list[dt.date]
     peaks: pd.DataFrame
+    first_stored: list[str]  # vendors in the order they were first stored
+
+    @property
+    def palette_order(self) -> list[str]:
+        """The vendors in the order the charts give out colours: first stored first, so a
+        vendor keeps its colour as others are added (any not on record after, by name)."""
+        stored = [vendor for vendor in self.first_stored if vendor in self.vendors]
+        return stored + [vendor for vendor in self.vendors if vendor not in stored]
 
     @property
     def call_vendors(self) -> list[str]:
@@ -59,7 +67,7 @@ def load_board(store: SlaStore, threshold_s: float) -> Board:
     contracts = load_contracts(store)
     details, summary = attainment(monthly, contracts)
     return Board(threshold_s, monthly, daily, details, summary, contracts,
-                 queries.months(store), queries.peak_intervals(store))
+                 queries.months(store), queries.peak_intervals(store), store.vendor_order())
 
 
 def kpi_columns(threshold_s: float) -> list[tuple[str, str, str]]:

@@ -29,8 +29,9 @@ HALF_HOURS = [slot_label(slot) for slot in range(48)]  # every half-hour on the 
 
 
 def vendor_color(vendors: list[str]) -> alt.Color:
-    """The vendor encoding: each vendor keeps its colour across charts (vendors sorted)."""
-    domain = sorted(vendors)
+    """The vendor encoding: the n-th vendor of `vendors` gets the n-th colour, in every chart
+    (callers pass the board's palette order, in which a vendor keeps its place)."""
+    domain = list(vendors)
     colors = [VENDOR_PALETTE[number % len(VENDOR_PALETTE)] for number in range(len(domain))]
     return alt.Color("vendor:N", title="外包商", scale=alt.Scale(domain=domain, range=colors))
 

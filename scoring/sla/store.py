@@ -4,6 +4,7 @@ from __future__ import annotations
 import atexit
 import datetime as dt
 import hashlib
+import json
 import threading
 import time
 import weakref
@@ -288,7 +289,24 @@ class SlaStore:
         result.rows_existing = checked.valid - added
         if table == "calls":
             self._roll_up(cursor, import_id)
+        self._remember_vendors(cursor, table, import_id)
         self._record_import(cursor, import_id, result, digest, sample=False)
+
+    def vendor_order(self) -> list[str]:
+        """Vendors in the order they were first stored, so that each keeps its colour in the
+        charts as others are added (an unreadable record counts as none)."""
+        with self.cursor() as cursor:
+            return _vendor_order(cursor)
+
+    def _remember_vendors(self, cursor: duckdb.DuckDBPyConnection, table: str,
+                          import_id: int) -> None:
+        known = _vendor_order(cursor)
+        new = [vendor for (vendor,) in cursor.execute(
+            f"SELECT DISTINCT vendor FROM {table} WHERE import_id = ? ORDER BY vendor",
+            [import_id]).fetchall() if vendor not in known]
+        if new:
+            cursor.execute("INSERT OR REPLACE INTO meta VALUES ('vendor_order', ?)",
+                           [json.dumps(known + new, ensure_ascii=False)])
 
     def _record_import(self, cursor: duckdb.DuckDBPyConnection, import_id: int,
                        result: ImportResult, digest: str, sample: bool) -> None:
@@ -316,6 +334,7 @@ class SlaStore:
             cursor.execute(f"INSERT INTO calls BY NAME "
                            f"SELECT *, {import_id} AS import_id FROM sample_frame")
             self._roll_up(cursor, import_id)
+            self._remember_vendors(cursor, "calls", import_id)
             result = ImportResult("示例数据", "calls", len(frame), len(frame), stored=True)
             self._record_import(cursor, import_id, result, "sample", sample=True)
             cursor.execute("INSERT INTO meta VALUES ('sample', 'loaded')")
@@ -394,3 +413,12 @@ class SlaStore:
                 "(SELECT count(*) FROM reports), (SELECT value FROM meta WHERE key = 'targets')"
             ).fetchall()[0]
         return "/".join(str(part) for part in row)
+
+
+def _vendor_order(cursor: duckdb.DuckDBPyConnection) -> list[str]:
+    row = cursor.execute("SELECT value FROM meta WHERE key = 'vendor_order'").fetchall()
+    try:
+        order = json.loads(row[0][0]) if row else []
+    except json.JSONDecodeError:
+        return []
+    return [name for name in order if isinstance(name, str)] if isinstance(order, list) else []

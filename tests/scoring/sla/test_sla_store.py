@@ -209,3 +209,26 @@ def test_a_store_held_by_another_process_too_long_gives_a_chinese_message(data_d
     finally:
         holder.kill()
         holder.communicate()
+
+
+def test_vendors_keep_their_place_in_the_palette_as_others_are_added(store, tmp_path):
+    store.import_file(DATA / "calls_small.csv", "calls_small.csv")  # 甲 and 乙
+    assert store.vendor_order() == ["乙", "甲"]
+    later = tmp_path / "later.csv"
+    later.write_text("call_id,vendor,queue,arrived_at,answered_at,ended_at,talk_s,hold_s,acw_s\n"
+                     "D1,丁,信用卡,2025-03-05 09:00:00,2025-03-05 09:00:05,2025-03-05 09:03:05,180,0,10\n",
+                     encoding="utf-8")
+    store.import_file(later, "later.csv")  # 丁 sorts before both, and comes after them
+    assert store.vendor_order() == ["乙", "甲", "丁"]
+    with store.transaction() as cursor:  # a damaged record is no order, not an error
+        cursor.execute("UPDATE meta SET value = '{oops' WHERE key = 'vendor_order'")
+    assert store.vendor_order() == []
+
+
+def test_the_board_gives_colours_in_the_order_vendors_were_first_stored(store, tmp_path):
+    from scoring.sla.board import load_board
+
+    store.import_file(DATA / "calls_small.csv", "calls_small.csv")
+    with store.transaction() as cursor:
+        cursor.execute("UPDATE meta SET value = '[\"甲\"]' WHERE key = 'vendor_order'")
+    assert load_board(store, 20).palette_order == ["甲", "乙"]  # one not on record comes last
