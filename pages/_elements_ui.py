@@ -78,7 +78,7 @@ def override_reasons(verdicts: dict[str, ScopeVerdict]) -> dict[str, str]:
     """For each 不得外包 item of the draft, the reason it is kept (empty until one is written)."""
     kept = prohibited(verdicts)
     if kept:
-        st.markdown("**不得外包的项目**:删除它们，或写明保留的理由（例如经外包风险管理委员会审批）;"
+        st.markdown("**不得外包的项目**：删除它们，或写明保留的理由（例如经外包风险管理委员会审批）；"
                     "理由随草稿保存并写入导出文件。")
     return {verdict.function: st.text_input(f"保留「{plain(verdict.function)}」的理由",
                                             key=f"elements_override_{verdict.function}")

@@ -114,6 +114,6 @@ def checklist_widgets() -> None:
         st.radio(f"{item.number}. {item.question}", list(ANSWER_LABELS),
                  format_func=ANSWER_LABELS.get, index=None, horizontal=True,
                  key=f"answer_{item.id}")
-        st.caption(f"{plain(item.citation.reference)}:「{plain(item.citation.quote)}」 · 权重 {item.weight:g}")
+        st.caption(f"{plain(item.citation.reference)}：「{plain(item.citation.quote)}」 · 权重 {item.weight:g}")
         st.text_input("依据说明", key=f"note_{item.id}", label_visibility="collapsed",
                       placeholder="依据说明：证据或文件名；选择“不适用”时写明理由")

@@ -147,7 +147,7 @@ def show_answer(answer: Answer, stream: bool = False) -> None:
             st.caption(plain(" › ".join(citation.path) + f" · {citation.doc}"))
             st.markdown(highlighted(citation.text, citation.quotes))
     if answer.related:
-        st.caption("可能相关（不作为答案）:" + ";".join(plain(c.label) for c in answer.related))
+        st.caption("可能相关（不作为答案）：" + "；".join(plain(c.label) for c in answer.related))
 
 
 def show_feedback(conversation: int, position: int, liked: bool | None, reason: str) -> None:

@@ -32,7 +32,7 @@ from scoring.standard import CitationError
 require_sign_in()
 
 st.title("外包要素")
-st.caption("依据 GB/T 32314-2015 第4章：可以外包一个或多个要素（人员、运营场所、系统、管理、其他）,"
+st.caption("依据 GB/T 32314-2015 第4章：可以外包一个或多个要素（人员、运营场所、系统、管理、其他），"
            "双方各自负责相应资源的提供与管理，并共同确定服务目录。")
 
 try:
@@ -96,7 +96,7 @@ with tabs[0]:
     st.dataframe(matrix_table(plan, verdicts), hide_index=True, key="elements_matrix", height="content",
                  column_config={"资源": st.column_config.TextColumn(width="large")})
     for summary in plan.summaries:
-        with st.expander(f"{plain(summary.heading)}:谁提供、谁管理"):
+        with st.expander(f"{plain(summary.heading)}：谁提供、谁管理"):
             st.markdown(plain(summary.summary))
             st.markdown(f"- **承包方提供**:{plain('、'.join(summary.contractor_provides) or '无')}\n"
                         f"- **承包方管理**:{plain('、'.join(summary.contractor_manages) or '无')}\n"

@@ -158,5 +158,5 @@ with export_tab:
     st.download_button("下载 Markdown 报告", to_markdown(report), report.file_name("md"),
                        mime="text/markdown", key="export_markdown", on_click="ignore")
     if standard.document.gaps:
-        st.caption("所依据文本的缺漏（相应条款未列入判定与自评）:" + " ".join(
+        st.caption("所依据文本的缺漏（相应条款未列入判定与自评）：" + " ".join(
             plain(note) for note in standard.document.gaps))

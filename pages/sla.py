@@ -58,7 +58,7 @@ except SlaInputError as error:
 
 if store.shows_sample():
     with st.container(border=True):
-        st.warning("**示例数据**:当前显示的是自动生成的示例话单（3 家虚构外包商、90 天，其中一家逐月下滑）,"
+        st.warning("**示例数据**：当前显示的是自动生成的示例话单（3 家虚构外包商、90 天，其中一家逐月下滑），"
                    "不是真实数据。导入真实话单或报表后，示例数据自动清除。", icon="⚠️")
         if may("sla.clear_sample"):
             confirm_button("sla_clear_sample", "清除示例数据",

@@ -79,7 +79,7 @@ def shoot_elements(page: Page, out_dir: Path) -> None:
     page.get_by_role("option", name="系统", exact=True).click()
     page.keyboard.press("Escape")
     wait_for_rerun(page)
-    expect(page.get_by_text("4.4 系统外包:谁提供、谁管理")).to_be_visible()
+    expect(page.get_by_text("4.4 系统外包：谁提供、谁管理")).to_be_visible()
     save_full_page(page, out_dir / "elements.png")
 
 

@@ -17,7 +17,7 @@ def test_manager_picks_elements_edits_the_catalogue_and_exports(page: Page, app_
     page.get_by_role("option", name="系统", exact=True).click()
     page.keyboard.press("Escape")
     wait_for_rerun(page)
-    expect(page.get_by_text("4.4 系统外包:谁提供、谁管理")).to_be_visible()
+    expect(page.get_by_text("4.4 系统外包：谁提供、谁管理")).to_be_visible()
 
     page.get_by_role("tab", name="服务目录").click()
     editor = page.get_by_role("tabpanel", name="服务目录").get_by_test_id("stDataFrame").first
