@@ -41,9 +41,11 @@ def waits(_store: SlaStore, path: str, version: str, month) -> tuple[pd.DataFram
 
 
 def kpi_config() -> dict:
-    """Column formats with each indicator's definition as the header's help."""
-    return {title: st.column_config.NumberColumn(title, help=definition, format=FORMATS[unit])
-            for title, unit, definition in board.kpi_columns(N)}
+    """Column formats with each indicator's definition as the header's help; the period wide
+    enough for a whole date."""
+    return {"期间": st.column_config.TextColumn("期间", width=96),
+            **{title: st.column_config.NumberColumn(title, help=definition, format=FORMATS[unit])
+               for title, unit, definition in board.kpi_columns(N)}}
 
 
 st.title("SLA看板")
