@@ -5,11 +5,11 @@ import uuid
 import streamlit as st
 
 from errors import UserError
+from pages._frame import mark_framed
 from pages._locale import install_chinese_chrome
 from pages._session import (
     actor,
     identity_sidebar,
-    mark_framed,
     may,
     sign_in_screen,
     sso_configured,

@@ -12,11 +12,11 @@ from collections.abc import Callable
 from typing import TypeVar
 
 import streamlit as st
-from streamlit.runtime.pages_manager import PagesManager
 
 from access.gate import SSO, Actor, Gate
 from errors import UserError
 from escaping import plain
+from pages._frame import hand_over_to_app
 from pages._resources import services
 from scoring.records import SavedRecordStore
 
@@ -135,27 +135,9 @@ def locked(action: str) -> bool:
     return True
 
 
-FRAMED = "app_frame_ran"  # session state: app.py has run in this session
-
-
-def mark_framed() -> None:
-    """app.py: this session has been run by app.py (see require_sign_in)."""
-    st.session_state[FRAMED] = True
-
-
 def require_sign_in() -> None:
-    """The first line of every page: the page runs inside app.py's frame, for those signed in.
-
-    Until app.py has declared the navigation once, Streamlit treats pages/ as a folder of pages
-    and runs a page requested by its address (a bookmark, a refresh right after the server
-    started) on its own: without app.py's sign-in, error boundary, Chinese interface words and
-    menu. Such a run, the session's first, hands over to app.py, which then runs the same page.
-    (Only the first: a later run may carry a click that a rerun would lose. AppTest runs pages
-    this way after its first run, by app.py, and tests them inside the frame that run set up.)
-    """
-    if PagesManager.uses_pages_directory and FRAMED not in st.session_state:
-        PagesManager.uses_pages_directory = False  # what app.py's st.navigation also sets
-        st.rerun()
+    """The first line of every page: the page runs inside app.py's frame, for those signed in."""
+    hand_over_to_app()
     if actor() is None:
         sign_in_screen()
 
