@@ -69,10 +69,10 @@ def _audited_kpis(connection: duckdb.DuckDBPyConnection, source: Source, by: str
         raise ValueError(f"--by 只能是 {' | '.join(GROUPINGS)}")
     if source.unreadable:
         return None
-    groups = kpi_sql("SELECT * FROM parsed", by, threshold_s, proofs=f"{CALLS.proven()} AS _clean")
+    grouped = kpi_sql("SELECT * FROM parsed", by, threshold_s, proofs=f"{CALLS.proven()} AS _clean")
     cursor = connection.execute(  # one read of the file feeds both (a CSV is read only once)
         f"WITH parsed AS MATERIALIZED ({CALLS.parse(source, False)}) "
-        f"SELECT * FROM ({groups}) CROSS JOIN ({CALLS.distinct_keys('parsed')}) ORDER BY ALL")
+        f"SELECT * FROM ({grouped}) CROSS JOIN ({CALLS.distinct_keys('parsed')}) ORDER BY ALL")
     names = [column[0] for column in cursor.description]
     groups = [dict(zip(names, row)) for row in cursor.fetchall()]
     if not all(group["_clean"] for group in groups):
