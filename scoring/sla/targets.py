@@ -117,7 +117,8 @@ def contract_from_editor(frame: pd.DataFrame, cap_pct: float, scope: str) -> Con
 
 def _target_problems(name: str, indicator, direction: str | None, target: float,
                      shown: float) -> list[str]:
-    """A target outside its unit's range, or one that every value meets, is refused."""
+    """A target outside its unit's range, one that every value meets, or a time of zero is
+    refused."""
     unit, top = indicator.display_unit, {"rate": 1.0, "score": 100.0}.get(indicator.unit)
     if target < 0 or (top is not None and target > top):
         allowed = f"在 0–{top * indicator.display_scale:g}{unit} 之间" if top is not None else "不小于 0"
@@ -125,6 +126,8 @@ def _target_problems(name: str, indicator, direction: str | None, target: float,
     if (direction == ">=" and target <= 0) or (direction == "<=" and top is not None
                                                  and target >= top):
         return [f"{name}:目标值 {DIRECTIONS[direction]} {shown:g}{unit} 总能达到,起不到约束作用"]
+    if direction == "<=" and indicator.unit == "seconds" and target <= 0:
+        return [f"{name}:目标值 ≤ 0{unit} 无法达到(每通呼叫都要零等待或零时长)"]
     return []
 
 

@@ -110,6 +110,13 @@ def test_bad_edits_are_refused_with_a_message(column, value, message):
         contract_from_editor(frame, 10.0, DEFAULT_SCOPE)
 
 
+def test_a_waiting_time_of_zero_is_refused_as_unreachable():
+    frame = editor_frame(default_contract(), 20)
+    frame.loc["asa_s", "目标值"] = 0.0
+    with pytest.raises(SlaInputError, match="平均应答速度 ASA:目标值 ≤ 0秒 无法达到"):
+        contract_from_editor(frame, 10.0, DEFAULT_SCOPE)
+
+
 def test_saved_contracts_are_loaded_and_can_be_reset(data_dir):
     store = SlaStore(data_dir / DATABASE_FILE)
     frame = editor_frame(default_contract(), 20)
