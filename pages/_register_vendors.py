@@ -3,12 +3,12 @@ from __future__ import annotations
 
 import hashlib
 
-import pandas as pd
 import streamlit as st
 
 from escaping import plain
 from pages._resources import services
 from pages._session import attempt, locked
+from scoring.register.exports import vendor_table, vendors_workbook
 from scoring.register.model import VENDOR_STATUSES
 from scoring.register.store import RegisterStore
 from scoring.sla.queries import vendor_names
@@ -20,13 +20,10 @@ def show(register: RegisterStore) -> None:
     if text := st.session_state.pop("register_vendor_notice", None):
         notice.success(text)
     if vendors:
-        duties = register.duties()
-        st.dataframe(pd.DataFrame([{
-            "名称": vendor.name, "统一社会信用代码": vendor.credit_code, "状态": vendor.status,
-            "联系人": vendor.contacts, "数据中的其他名称": "、".join(vendor.aliases),
-            "项目数": len(register.projects(vendor.id)),
-            "未完成职责": sum(1 for duty in duties if duty.vendor_id == vendor.id and duty.next_due),
-        } for vendor in vendors]), hide_index=True, key="register_vendors")
+        table = vendor_table(register)
+        st.dataframe(table, hide_index=True, key="register_vendors")
+        st.download_button("下载外包商登记表（Excel）", vendors_workbook(table), "外包商登记表.xlsx",
+                           key="register_vendors_download")
     else:
         st.info("还没有登记外包商。")
     unmapped_names(register, vendors)

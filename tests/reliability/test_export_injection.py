@@ -105,6 +105,15 @@ def test_the_sla_kpi_table_export_writes_vendor_names_as_text():
     assert_no_formula(kpi_workbook(kpi_table(kpis, 20, "month"), 20, "month", "导入的话单与外包商报表"), FORMULAS[:2])
 
 
+def test_the_vendor_register_export_writes_hostile_text_as_text():
+    import pandas as pd
+
+    from scoring.register.exports import vendors_workbook
+
+    table = pd.DataFrame([{"名称": FORMULAS[0], "联系人": FORMULAS[1], "项目数": 1}])
+    assert_no_formula(vendors_workbook(table), FORMULAS[:2])
+
+
 def test_the_chat_transcript_carries_no_html_or_link():
     citation = Citation(MARKUP, "doc", "1", MARKUP, MARKUP, 1.0, MARKUP, (MARKUP,), ())
     answer = Answer(MARKUP, True, MARKUP, [citation], notices=[MARKUP])

@@ -65,6 +65,8 @@ def test_a_vendor_is_registered_and_a_wrong_credit_code_is_explained(app):
     at = register_vendor(at.selectbox(key="register_vendor_pick").set_value(None).run())
     assert "已保存外包商「远景呼叫服务有限公司」" in notices(at)
     assert at.dataframe[0].value["统一社会信用代码"].tolist() == [CODE]
+    assert [button.proto.label for button in at.tabs[0].get("download_button")] == \
+        ["下载外包商登记表（Excel）"]
 
 
 def test_a_project_records_its_initiation_with_the_clause_and_evidence(app):
