@@ -22,7 +22,7 @@ def show(register: RegisterStore) -> None:
     if vendors:
         table = vendor_table(register)
         st.dataframe(table, hide_index=True, key="register_vendors")
-        st.download_button("下载外包商登记表（Excel）", vendors_workbook(table), "外包商登记表.xlsx",
+        st.download_button("下载外包商登记表（Excel）", lambda: vendors_workbook(table), "外包商登记表.xlsx",
                            key="register_vendors_download")
     else:
         st.info("还没有登记外包商。")

@@ -70,9 +70,10 @@ def show(store: SlaStore, data: Board, threshold_s: float) -> None:
             st.dataframe(table, hide_index=True, column_config={
                 f"{threshold_s:g}秒服务水平": st.column_config.NumberColumn(format="percent"),
                 "人工接通率": st.column_config.NumberColumn(format="percent")})
+            source = store.source_label()  # the file itself is built when clicked
             st.download_button("下载未达标时段（Excel，月度考核佐证）",
-                               intervals.shortfall_workbook(table, interval_scope, target, threshold_s,
-                                                            store.source_label()),
+                               lambda: intervals.shortfall_workbook(
+                                   table, interval_scope, target, threshold_s, source),
                                f"未达标时段_{interval_vendor}_{interval_month:%Y-%m}.xlsx",
                                key="sla_shortfall_download")
 

@@ -109,7 +109,9 @@ with tabs[1]:
         st.caption("来源为“报表”的数字取自外包商报送，服务水平按其报送口径，未必是 N 秒定义。")
     table = board.kpi_table(kpis, N, grain)
     st.dataframe(table, column_config=kpi_config(), hide_index=True)
-    st.download_button("下载指标明细（Excel）", board.kpi_workbook(table, N, grain, store.source_label()),
+    source = store.source_label()
+    st.download_button("下载指标明细（Excel）",  # built when clicked, not on every rerun
+                       lambda: board.kpi_workbook(table, N, grain, source),
                        f"SLA指标明细_{'按月' if grain == 'month' else '按日'}.xlsx",
                        key="sla_kpi_download")
 
