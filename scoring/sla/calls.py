@@ -114,4 +114,6 @@ CALLS = RecordKind(
     stored=("vendor", "call_id", "queue", *TIMES, *DURATIONS,
             "CAST(resolved_first_contact AS TINYINT) AS resolved_first_contact",
             "CAST(csat AS TINYINT) AS csat", "qa_score", "CAST(complaint AS TINYINT) AS complaint"),
-    shown=lambda source: {f"{name}_text": header for name, header in source.columns.items()})
+    shown=lambda source: {f"{name}_text": header for name, header in source.columns.items()},
+    typed={**dict.fromkeys(TIMES, "TIMESTAMP"),
+           **dict.fromkeys((*DURATIONS, "csat", "qa_score"), "DOUBLE")})

@@ -13,7 +13,7 @@ from scoring.sla.indicators import KPI_KEYS
 from scoring.sla.kpis import GROUPINGS, kpi_records, kpi_sql, plain_record
 from scoring.sla.sources import CALLS as CALL_SHAPE
 from scoring.sla.sources import SCAN_ERRORS, SHAPE_LABELS, Source, open_source
-from scoring.sla.validation import check_rows
+from scoring.sla.validation import check_rows, prove
 
 MEMORY_LIMIT = "3GB"  # DuckDB spills to disk beyond this; the whole process stays under 4 GB
 
@@ -59,26 +59,17 @@ def _file_kpis(path: Path, by: str, threshold_s: float, skip_invalid: bool,
 
 def _audited_kpis(connection: duckdb.DuckDBPyConnection, source: Source, by: str,
                   threshold_s: float) -> list[dict[str, Any]] | None:
-    """KPIs per group with aggregates that prove no row of the group breaks a rule (min, max
-    and counts of the columns the KPIs read anyway), and the number of distinct call keys.
+    """KPIs per group, with aggregates that prove no row breaks a rule and no two rows share a
+    key computed in the same read of the file (validation.prove).
 
     Returns the KPI records when the file is clean, None when rows must be looked at one by one
     (a proof failing does not name the row; the numbered scan does).
     """
-    if by not in GROUPINGS:
+    if by not in GROUPINGS:  # before any read of the file
         raise ValueError(f"--by 只能是 {' | '.join(GROUPINGS)}")
-    if source.unreadable:
+    proof = prove(connection, source, CALLS,
+                  lambda parsed, proofs: kpi_sql(parsed, by, threshold_s, proofs=proofs))
+    if proof is None:
         return None
-    grouped = kpi_sql("SELECT * FROM parsed", by, threshold_s, proofs=f"{CALLS.proven()} AS _clean")
-    cursor = connection.execute(  # one read of the file feeds both (a CSV is read only once)
-        f"WITH parsed AS MATERIALIZED ({CALLS.parse(source, False)}) "
-        f"SELECT * FROM ({grouped}) CROSS JOIN ({CALLS.distinct_keys('parsed')}) ORDER BY ALL")
-    names = [column[0] for column in cursor.description]
-    groups = [dict(zip(names, row)) for row in cursor.fetchall()]
-    if not all(group["_clean"] for group in groups):
-        return None
-    rows = sum(group["offered"] for group in groups)
-    if any(group["_distinct_keys"] != rows for group in groups):  # a key missing or repeated
-        return None  # (or, once in a blue moon, two keys of one 64-bit hash)
     keys = ["vendor", *(["period"] if GROUPINGS[by] else []), *KPI_KEYS]
-    return [plain_record({key: group[key] for key in keys}, by) for group in groups]
+    return [plain_record({key: group[key] for key in keys}, by) for group in proof[0]]

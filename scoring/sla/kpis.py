@@ -22,11 +22,12 @@ def kpi_sql(relation: str, by: str, threshold_s: float, proofs: str | None = Non
     if by not in GROUPINGS:
         raise ValueError(f"--by 只能是 {' | '.join(GROUPINGS)}")
     period = GROUPINGS[by]
-    keys = ", ".join(["vendor", *([f"{period} AS period"] if period else [])])
+    keys = ["vendor", *([f"{period} AS period"] if period else [])]
     measures = ", ".join([*(f"{indicator.aggregate(threshold_s)} AS {indicator.key}"
                             for indicator in INDICATORS), *([proofs] if proofs else [])])
-    return (f"SELECT {keys}, {measures} FROM (SELECT *, {WAIT_S} AS wait_s FROM ({relation})) "
-            "GROUP BY ALL ORDER BY ALL")
+    order = ", ".join(str(position) for position in range(1, len(keys) + 1))  # not the proofs
+    return (f"SELECT {', '.join(keys)}, {measures} "
+            f"FROM (SELECT *, {WAIT_S} AS wait_s FROM ({relation})) GROUP BY ALL ORDER BY {order}")
 
 
 def kpi_records(connection: duckdb.DuckDBPyConnection, relation: str, by: str,

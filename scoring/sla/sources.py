@@ -9,10 +9,10 @@ import shutil
 import tempfile
 import tomllib
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
-from functools import cache
+from dataclasses import dataclass, field, replace
+from functools import cache, partial
 from pathlib import Path
 
 import duckdb
@@ -60,6 +60,21 @@ class Source:
     # rows that could not be split into columns or decoded (row number, message): only after a
     # scan failed and the file was read again row by row (open_source(..., repair=True))
     unreadable: list[tuple[int, str]] = field(default_factory=list)
+    # the scans again with some columns typed by the reader (a CSV only): header → type
+    rescan: Callable[[dict[str, str]], tuple[str, str]] | None = None
+
+    def typed(self, types: dict[str, str]) -> Source:
+        """The same file with these canonical columns typed as it is read (column → DuckDB type),
+        which is faster than reading text and casting it. Times are read only in the strict form
+        of columns.toml ([formats] strict); any cell in another form, or not a number in a number
+        column, fails the scan (ConversionException): read the text Source then. A file that is
+        typed already (Parquet) or was read row by row is returned as it is."""
+        wanted = {name: kind for name, kind in types.items()
+                  if name in self.columns and self.types.get(name) == "VARCHAR"}
+        if self.rescan is None or self.unreadable or not wanted:
+            return self
+        scan, numbered = self.rescan({self.columns[name]: kind for name, kind in wanted.items()})
+        return replace(self, scan=scan, numbered_scan=numbered, types={**self.types, **wanted})
 
     def relation(self, numbered: bool = False) -> str:
         """SELECT of the canonical columns (absent optional ones as NULL), optionally with _row."""
@@ -123,21 +138,23 @@ def open_source(connection: duckdb.DuckDBPyConnection, file: Path | bytes, name:
         if suffix == ".parquet":
             scan, numbered = _parquet(path, name)
         elif suffix == ".xlsx":
-            scan, numbered = _csv_scans(_xlsx_to_csv(path, name, workdir / "sheet.csv"), True)
+            rescan = partial(_csv_scans, _xlsx_to_csv(path, name, workdir / "sheet.csv"), True)
+            scan, numbered = rescan()
         elif repair:
             clean, unreadable = _readable_rows(path, name, workdir / "readable.csv")
             scan, numbered = _csv_scans(clean, True)
         else:
             try:
-                scan, numbered = _csv_scans(_utf8_csv(path, name, workdir / "utf8.csv"), False)
-                source = _describe(connection, name, scan, numbered)
+                rescan = partial(_csv_scans, _utf8_csv(path, name, workdir / "utf8.csv"), False)
+                source = _describe(connection, name, *rescan(), rescan=rescan)
             except (UnreadableRows, *SCAN_ERRORS):
                 clean, unreadable = _readable_rows(path, name, workdir / "readable.csv")
                 scan, numbered = _csv_scans(clean, True)
             else:
                 yield source
                 return
-        yield _describe(connection, name, scan, numbered, unreadable)
+        yield _describe(connection, name, scan, numbered, unreadable,
+                        rescan if suffix == ".xlsx" else None)
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
 
@@ -241,11 +258,19 @@ def _transcode(path: Path, target: Path, encoding: str, name: str) -> Path:
     return target
 
 
-def _csv_scans(path: Path, numbered_in_file: bool) -> tuple[str, str]:
-    scan = f"read_csv({literal(str(path))}, all_varchar=true, header=true)"
+def _csv_scans(path: Path, numbered_in_file: bool,
+               types: dict[str, str] | None = None) -> tuple[str, str]:
+    """The scan of a CSV as text, and the same numbered; with `types`, those headers typed (times
+    only in the strict form: no guessing of day-month order by the reader)."""
+    options = "all_varchar=true, header=true"
+    if types:
+        typed = ", ".join(f"{literal(header)}: {literal(kind)}" for header, kind in types.items())
+        options += (f", types={{{typed}}}, "
+                    f"timestampformat={literal(vocabulary()['formats']['strict'])}")
+    scan = f"read_csv({literal(str(path))}, {options})"
     if numbered_in_file:  # the row number as the user sees it travels in the file
         return scan, f"(SELECT *, _file_row::BIGINT AS _row FROM {scan})"
-    serial = f"read_csv({literal(str(path))}, all_varchar=true, header=true, parallel=false)"
+    serial = f"read_csv({literal(str(path))}, {options}, parallel=false)"
     return scan, f"(SELECT row_number() OVER () + 1 AS _row, * FROM {serial})"
 
 
@@ -323,8 +348,9 @@ def _cell_text(cell: object) -> str:
     return str(value).strip()
 
 
-def _describe(connection: duckdb.DuckDBPyConnection, name: str, scan: str,
-              numbered: str, unreadable: list[tuple[int, str]] | None = None) -> Source:
+def _describe(connection: duckdb.DuckDBPyConnection, name: str, scan: str, numbered: str,
+              unreadable: list[tuple[int, str]] | None = None,
+              rescan: Callable[[dict[str, str]], tuple[str, str]] | None = None) -> Source:
     try:
         described = connection.execute(f"DESCRIBE SELECT * FROM {scan}").fetchall()
         has_rows = bool(connection.execute(f"SELECT 1 FROM {scan} LIMIT 1").fetchall())
@@ -338,7 +364,7 @@ def _describe(connection: duckdb.DuckDBPyConnection, name: str, scan: str,
     shape, columns = detect_shape(list(types), name)
     ignored = [header for header in types if header not in columns.values()]
     return Source(name, shape, columns, {key: types[header] for key, header in columns.items()},
-                  scan, numbered, ignored, unreadable or [])
+                  scan, numbered, ignored, unreadable or [], rescan)
 
 
 def detect_shape(headers: list[str], name: str) -> tuple[str, dict[str, str]]:

@@ -188,3 +188,80 @@ def test_cells_of_spaces_in_optional_columns_still_give_kpis(tmp_path):
     path = broken_file(tmp_path, {"hold_s": " ", "csat": "  ", "complaint": " "}, ".csv")
     records = file_kpis(path, "vendor", 20).records
     assert [record["offered"] for record in records] == [2, 5]
+
+
+# A CSV is first read with its times and numbers typed by the reader (the strict form only);
+# a file with any cell in another form is read again as text. Either way the KPIs are the same.
+TEXT_FORMS = {
+    "iso-t": {"arrived_at": "2025-03-03T09:00:00"},
+    "slashes": {"answered_at": "2025/03/03 09:00:05"},
+    "no-seconds": {"arrived_at": "2025-03-03 09:00"},
+    "fraction": {"ended_at": "2025-03-03 09:03:05.000"},
+    "chinese": {"arrived_at": "2025年03月03日 09:00:00"},
+    "short-fields": {"answered_at": "2025-3-3 9:0:5"},
+    "spaces": {"talk_s": " 170 ", "arrived_at": " 2025-03-03 09:00:00 "},
+    "exponent": {"talk_s": "1.7e2"},
+    "flag-word": {"resolved_first_contact": "是"},
+}
+
+
+def text_read_kpis(path: Path, by: str) -> list[dict]:
+    """The KPIs of a file read as text and checked row by row (no typed read, no proofs)."""
+    from scoring.sla.calls import CALLS
+    from scoring.sla.engine import scratch_connection
+    from scoring.sla.kpis import kpi_records
+    from scoring.sla.sources import open_source
+    from scoring.sla.validation import check_rows
+
+    with scratch_connection() as connection, open_source(connection, path, path.name) as source:
+        checked = check_rows(connection, source, CALLS)
+        assert not len(checked.rejected), checked.messages()
+        return kpi_records(connection, checked.valid_sql, by, 20)
+
+
+@pytest.mark.parametrize("cells", list(TEXT_FORMS.values()), ids=list(TEXT_FORMS))
+def test_times_and_numbers_in_other_forms_give_the_kpis_of_the_text_read(cells, tmp_path):
+    path = broken_file(tmp_path, cells, ".csv")
+    assert file_kpis(path, "vendor,day", 20).records == text_read_kpis(path, "vendor,day")
+
+
+def test_a_clean_file_gives_the_kpis_of_the_text_read(tmp_path):
+    assert file_kpis(SMALL, "vendor,month", 20).records == text_read_kpis(SMALL, "vendor,month")
+
+
+def test_a_call_id_repeated_on_another_day_is_refused(tmp_path):
+    lines = SMALL.read_text(encoding="utf-8").splitlines()
+    repeated = [line.replace("A5,", "A1,", 1) if line.startswith("A5,") else line for line in lines]
+    path = tmp_path / "repeated.csv"
+    path.write_text("\n".join(repeated) + "\n", encoding="utf-8")
+    result = file_kpis(path, "vendor,day", 20)  # A1 on 03-03, the copy on 03-04: two groups
+    assert result.records == [] and result.rejected == 1
+    assert "呼叫编号(call_id)「A1」与第 2 行重复" in result.messages[0]
+
+
+def test_key_hashes_are_unique_only_when_every_row_has_its_own():
+    import numpy as np
+
+    from scoring.sla.validation import keys_unique
+
+    assert keys_unique([np.array([3, 1], dtype=np.uint64), np.array([2], dtype=np.uint64)], 3)
+    assert not keys_unique([np.array([3, 1], dtype=np.uint64), np.array([3], dtype=np.uint64)], 3)
+    assert not keys_unique([np.array([3, 1], dtype=np.uint64), None], 3)  # a row without a key
+    assert keys_unique([None], 0) and keys_unique([], 0)
+
+
+@pytest.mark.parametrize("cells, read_as", [({}, "TIMESTAMP"),
+                                            ({"answered_at": "2025/03/03 09:00:05"}, "VARCHAR")])
+def test_the_reader_types_a_file_in_the_strict_form_and_reads_others_as_text(cells, read_as,
+                                                                             tmp_path):
+    from scoring.sla.calls import CALLS
+    from scoring.sla.engine import scratch_connection
+    from scoring.sla.sources import open_source
+    from scoring.sla.validation import prove
+
+    path = broken_file(tmp_path, cells, ".csv")
+    with scratch_connection() as connection, open_source(connection, path, path.name) as source:
+        rows, read = prove(connection, source, CALLS,
+                           lambda parsed, proofs: f"SELECT {proofs} FROM ({parsed})")
+    assert rows == [{"_rows": 7}]
+    assert read.types["arrived_at"] == read.types["answered_at"] == read_as
