@@ -1,4 +1,6 @@
 """文档管理: load, preview, version and remove documents; rebuild the index."""
+import datetime as dt
+
 import pandas as pd
 import streamlit as st
 
@@ -11,6 +13,7 @@ from ingest.versions import KINDS, describe
 from pages._confirm import confirm_button
 from pages._resources import current_documents, knowledge_base, services
 from pages._session import actor, locked, may, require_sign_in
+from scoring.exports import table_workbook
 
 require_sign_in()
 
@@ -96,14 +99,20 @@ except UserError as error:  # a damaged library or index: say so, and offer the 
     rebuild_section()
     st.stop()
 st.subheader("文档")
-st.dataframe(pd.DataFrame([{
+documents_table = pd.DataFrame([{
     "简称（引用时显示）": entry.info.short_name, "标题": entry.info.title,
     "条款数": len(parsed[entry.info.doc_id].clauses) if entry.info.doc_id in parsed else None,
     "标记": flags_text(parsed[entry.info.doc_id].flag_counts) if entry.info.doc_id in parsed else "",
     "当前版本": entry.current or "已移除", "加载时间": entry.version(entry.current).loaded_at
     if entry.current else "", "内容哈希": entry.version(entry.current).content_hash[:12]
     if entry.current else "", "来源": "随附" if entry.origin == "corpus" else "用户加载",
-} for entry in entries]), hide_index=True, key="library_table")
+} for entry in entries])
+st.dataframe(documents_table, hide_index=True, key="library_table")
+st.download_button("下载文档清单（Excel）",  # built when clicked, not on every rerun
+                   lambda: table_workbook("知识库文档清单", "文档", documents_table, "知识库",
+                                          counted="文档数"),
+                   f"知识库文档清单_{dt.date.today():%Y%m%d}.xlsx", key="library_table_download",
+                   on_click="ignore")
 
 for entry in entries:
     with st.expander(f"{plain(entry.info.short_name)} · 版本与操作"):

@@ -1,5 +1,7 @@
 """用户与角色: who has signed in, and the roles a 系统管理员 gives them (roles are data:
 access/roles.toml)."""
+import datetime as dt
+
 import pandas as pd
 import streamlit as st
 
@@ -7,6 +9,7 @@ from errors import UserError
 from escaping import plain
 from pages._resources import services
 from pages._session import actor, require_sign_in
+from scoring.exports import table_workbook
 
 require_sign_in()
 
@@ -27,11 +30,17 @@ people = gate.people.everyone()
 if not people:
     st.info("还没有人登录过。")
     st.stop()
-st.dataframe(pd.DataFrame([{
+people_table = pd.DataFrame([{
     "姓名": person.name, "账号": person.id, "在此分配的角色": table.names(person.roles),
     "首次登录": person.first_seen.replace("T", " "), "最近登录": person.last_seen.replace("T", " "),
     "角色修改": f"{person.roles_changed_by} {person.roles_changed_at.replace('T', ' ')}".strip(),
-} for person in people]), hide_index=True, key="people_table")
+} for person in people])
+st.dataframe(people_table, hide_index=True, key="people_table")
+st.download_button("下载用户清单（Excel）",
+                   lambda: table_workbook("用户与角色", "用户", people_table, "用户与角色",
+                                          counted="用户数"),
+                   f"用户与角色_{dt.date.today():%Y%m%d}.xlsx", key="people_table_download",
+                   on_click="ignore")
 
 by_id = {person.id: person for person in people}
 chosen = st.selectbox("为谁分配角色", list(by_id), key="people_pick", index=None,

@@ -1,5 +1,6 @@
 """问答质量: run the evaluation sets, see the figures and their history, and turn the answers users
 disliked into cases of the bank's own set."""
+import datetime as dt
 from functools import partial
 
 import pandas as pd
@@ -11,10 +12,12 @@ from pages._confirm import confirm_button
 from pages._resources import current_documents, services, text_table
 from pages._session import attempt, locked, may, perform, require_sign_in, show_refusal
 from scoring.assistant.quality import BANK_SET, SHIPPED_SETS, run_table
+from scoring.exports import table_workbook
 
 require_sign_in()
 
 UNCOVERED = ""  # the choice "no loaded document answers it"
+RATES = ("recall@1", "recall@3", "范围外拒答率", "未涉及识别率")  # history columns shown as percent
 FIGURES = (("recall_at_1", "recall@1", "首个引用就是应引用的条款的比例"),
            ("recall_at_3", "recall@3", "前三个引用中有应引用的条款的比例"),
            ("off_topic_refusal", "范围外拒答率", "与主题无关的问题被婉拒的比例"),
@@ -71,9 +74,15 @@ with tabs[0]:
     runs = quality.runs()
     if runs:
         st.subheader("历次评估")
-        st.dataframe(pd.DataFrame(run_table(runs)), hide_index=True, column_config={
-            column: st.column_config.NumberColumn(format="percent")
-            for column in ("recall@1", "recall@3", "范围外拒答率", "未涉及识别率")})
+        history = pd.DataFrame(run_table(runs))
+        st.dataframe(history, hide_index=True, column_config={
+            column: st.column_config.NumberColumn(format="percent") for column in RATES})
+        st.download_button("下载历次评估（Excel）",
+                           lambda: table_workbook("问答质量:历次评估", "历次评估", history,
+                                                  "问答质量", counted="评估次数",
+                                                  number_formats=dict.fromkeys(RATES, "0.0%")),
+                           f"问答质量_历次评估_{dt.date.today():%Y%m%d}.xlsx",
+                           key="quality_runs_download", on_click="ignore")
 
 with tabs[1]:  # other people's questions: for those who keep the evaluation set only
     disliked = [] if locked("quality.case_add") else services().conversations.disliked()

@@ -85,6 +85,16 @@ def _display_width(value: object) -> int:
     return max(sum(2 if ord(char) > 0x2E80 else 1 for char in line) for line in lines)
 
 
+def table_workbook(title: str, sheet: str, table: pd.DataFrame, source: str,
+                   counted: str = "行数",
+                   number_formats: Mapping[str, str | Sequence[str]] | None = None) -> bytes:
+    """A one-table report as an .xlsx file: 概要 (title, row count, source, export time), then
+    the table on its own sheet."""
+    workbook = summary_workbook(title, [[counted, len(table)], *provenance_rows(source)])
+    add_sheet(workbook, sheet, table, number_formats)
+    return workbook_bytes(workbook)
+
+
 def workbook_bytes(workbook: Workbook) -> bytes:
     """The workbook as an .xlsx file; every cell that would be a formula is written as text."""
     for sheet in workbook.worksheets:

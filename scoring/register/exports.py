@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from scoring.exports import add_sheet, provenance_rows, summary_workbook, workbook_bytes
+from scoring.exports import table_workbook
 from scoring.register.store import RegisterStore
 
 
@@ -21,7 +21,4 @@ def vendor_table(register: RegisterStore) -> pd.DataFrame:
 
 def vendors_workbook(table: pd.DataFrame) -> bytes:
     """The vendor table as an .xlsx file, every cell that would be a formula written as text."""
-    workbook = summary_workbook("外包商登记表", [["外包商数", len(table)],
-                                             *provenance_rows("外包台账")])
-    add_sheet(workbook, "外包商", table)
-    return workbook_bytes(workbook)
+    return table_workbook("外包商登记表", "外包商", table, "外包台账", counted="外包商数")

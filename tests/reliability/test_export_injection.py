@@ -114,6 +114,17 @@ def test_the_vendor_register_export_writes_hostile_text_as_text():
     assert_no_formula(vendors_workbook(table), FORMULAS[:2])
 
 
+def test_one_table_exports_write_hostile_text_as_text():
+    """The document list, the people list and the evaluation history (names and titles users
+    typed or files carried) go out through table_workbook."""
+    import pandas as pd
+
+    from scoring.exports import table_workbook
+
+    table = pd.DataFrame([{"标题": FORMULAS[0], "简称": FORMULAS[1], "条款数": 3}])
+    assert_no_formula(table_workbook("知识库文档清单", "文档", table, "知识库"), FORMULAS[:2])
+
+
 def test_the_chat_transcript_carries_no_html_or_link():
     citation = Citation(MARKUP, "doc", "1", MARKUP, MARKUP, 1.0, MARKUP, (MARKUP,), ())
     answer = Answer(MARKUP, True, MARKUP, [citation], notices=[MARKUP])

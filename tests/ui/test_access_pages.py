@@ -126,6 +126,7 @@ def test_an_import_is_recorded_with_the_name_and_shown_in_the_audit_log(app):
 def test_a_system_administrator_gives_roles_and_the_change_is_recorded(app):
     app(LI)  # 李明 signs in once, so he is listed
     at = app(ZHANG, "pages/people.py")
+    assert [button.proto.label for button in at.get("download_button")] == ["下载用户清单（Excel）"]
     at.selectbox(key="people_pick").set_value("li@bank.cn").run()
     at.multiselect(key="people_roles_li@bank.cn").set_value(["knowledge"]).run()
     at = at.button(key="people_save").click().run()

@@ -83,6 +83,7 @@ def test_remove_a_document(app_test, fresh_built_data_dir):
     assert any("外包细则" in text and "已完成" in text for text in notices(at))
     assert at.dataframe[0].value.set_index("简称（引用时显示）").loc[
         "外包细则", "当前版本"] == "已移除"
+    assert "下载文档清单（Excel）" in [button.proto.label for button in at.get("download_button")]
 
 
 def test_a_new_version_shows_its_clause_changes_before_it_is_added(app_test, fresh_built_data_dir):
