@@ -161,6 +161,8 @@ with tabs[4]:
         st.info("有未保存的修改：点“保存目标”后生效。")
     elif st.session_state.get("sla_targets_saved") == scope:
         st.success("目标已保存，达成得分与扣款已按新目标重新计算。")
+    for note in contract.notes(N):
+        st.warning(plain(note))
 
 with tabs[5]:
     st.caption("话务量 = 每时段呼入量 × AHT ÷ 时段长度；取同时满足服务水平目标与最高占用率的最少座席；"

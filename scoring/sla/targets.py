@@ -56,6 +56,18 @@ class Contract:
         """Sum of the deductions of missed targets, at most the cap (% of the monthly fee)."""
         return min(self.cap_pct, sum(target.deduction_pct for target in missed))
 
+    def notes(self, threshold_s: float) -> list[str]:
+        """What a saved contract does that its author may not mean (allowed, but said)."""
+        notes = []
+        for target in self.active():
+            if target.weight > 0:
+                continue
+            name = label(target.indicator, threshold_s)
+            notes.append(f"「{name}」已启用但权重为 0：不计入达成得分，" + (
+                f"未达标时仍扣月服务费的 {target.deduction_pct:g}%。" if target.deduction_pct > 0
+                else "也不扣款，等于未启用。"))
+        return notes
+
     def human(self, threshold_s: float) -> str:
         """The whole contract in one line, as the audit trail keeps it."""
         return "；".join([*(f"{target.human(threshold_s)}(权重 {target.weight:g}，未达标扣款 "

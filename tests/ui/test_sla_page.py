@@ -63,9 +63,9 @@ class Manager:
     def scores(self) -> dict[str, str]:
         return {metric.label: metric.value for metric in self.at.tabs[0].metric}
 
-    def edit_target(self, row: int, value: float) -> Manager:
+    def edit_target(self, row: int, value: float, column: str = "目标值") -> Manager:
         self.at.session_state["sla_targets_default"] = {
-            "edited_rows": {row: {"目标值": value}}, "added_rows": [], "deleted_rows": []}
+            "edited_rows": {row: {column: value}}, "added_rows": [], "deleted_rows": []}
         self.at.run()
         assert "有未保存的修改" in self.texts("info")
         self.at.button(key="sla_save_targets").click().run()
@@ -190,6 +190,14 @@ def test_a_bad_target_is_refused(sla_page):
 
     assert "目标未保存:20秒服务水平:目标值超出范围" in manager.texts("error")
     assert manager.scores()["华信客服"] == "100.0 分"
+
+
+def test_an_enabled_target_of_weight_zero_is_saved_with_a_warning(sla_page):
+    manager = Manager(sla_page()).edit_target(row=0, value=0.0, column="权重")
+
+    assert manager.texts("success").startswith("目标已保存")
+    assert "「20秒服务水平」已启用但权重为 0：不计入达成得分，未达标时仍扣月服务费的" in \
+        manager.texts("warning")
 
 
 def test_switching_indicator_and_granularity(sla_page):

@@ -181,3 +181,13 @@ def test_the_kpi_export_names_units_and_where_the_data_came_from():
     cells = dict(zip([cell.value for cell in sheet[1]], sheet[2]))
     assert cells["平均应答速度 ASA（秒）"].value == 12.5
     assert cells["20秒服务水平"].number_format == "0.00%" and cells["呼入人工量"].value == 10
+
+
+def test_enabled_targets_of_weight_zero_are_noted_and_others_are_not():
+    contract = Contract((AT_LEAST_80, SlaTarget("abandon_rate", "<=", 0.05, 0, 1.5),
+                         SlaTarget("qa_avg", ">=", 85, 0, 0), SlaTarget("fcr_rate", ">=", 0.7, 0, 1,
+                                                                        enabled=False)), 10)
+    notes = contract.notes(20)
+    assert len(notes) == 2
+    assert notes[0].endswith("不计入达成得分，未达标时仍扣月服务费的 1.5%。")
+    assert notes[1].endswith("也不扣款，等于未启用。")
