@@ -60,4 +60,10 @@ def text_table(table: pd.DataFrame) -> pd.DataFrame:
                      else "" if value is None or value != value else value)
 
 
+def percent_column(label: str | None = None, help: str | None = None):
+    """A rate column shown as a percentage with one decimal (92.0%, 93.3%): Streamlit's plain
+    "percent" drops trailing zeros and puts 92% beside 93.33%."""
+    return st.column_config.NumberColumn(label, help=help, format="percent", step=0.001)
+
+
 FLAG_BADGE_COLORS = {"inferred": "orange", "truncated": "red", "empty": "gray", "unnumbered": "blue"}

@@ -4,6 +4,7 @@ import pandas as pd
 import streamlit as st
 
 from escaping import plain
+from pages._resources import percent_column
 from scoring.sla import charts, intervals
 from scoring.sla.board import Board
 from scoring.sla.store import SlaStore
@@ -68,8 +69,7 @@ def show(store: SlaStore, data: Board, threshold_s: float) -> None:
                             help="计入等待中挂断的来电者；耐心未知时不计算")
             table = intervals.shortfall_table(shortfall, threshold_s)
             st.dataframe(table, hide_index=True, column_config={
-                f"{threshold_s:g}秒服务水平": st.column_config.NumberColumn(format="percent"),
-                "人工接通率": st.column_config.NumberColumn(format="percent")})
+                f"{threshold_s:g}秒服务水平": percent_column(), "人工接通率": percent_column()})
             source = store.source_label()  # the file itself is built when clicked
             st.download_button("下载未达标时段（Excel，月度考核佐证）",
                                lambda: intervals.shortfall_workbook(

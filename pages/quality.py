@@ -9,7 +9,7 @@ import streamlit as st
 from errors import UserError
 from escaping import plain
 from pages._confirm import confirm_button
-from pages._resources import current_documents, services, text_table
+from pages._resources import current_documents, percent_column, services, text_table
 from pages._session import attempt, locked, may, perform, require_sign_in, show_refusal
 from scoring.assistant.quality import BANK_SET, SHIPPED_SETS, run_table
 from scoring.exports import table_workbook
@@ -76,7 +76,7 @@ with tabs[0]:
         st.subheader("历次评估")
         history = pd.DataFrame(run_table(runs))
         st.dataframe(history, hide_index=True, column_config={
-            column: st.column_config.NumberColumn(format="percent") for column in RATES})
+            column: percent_column() for column in RATES})
         st.download_button("下载历次评估（Excel）",
                            lambda: table_workbook("问答质量:历次评估", "历次评估", history,
                                                   "问答质量", counted="评估次数",

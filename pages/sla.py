@@ -5,7 +5,7 @@ import streamlit as st
 from escaping import plain
 from pages import _sla_half_hours
 from pages._confirm import confirm_button
-from pages._resources import services, text_table
+from pages._resources import percent_column, services, text_table
 from pages._session import locked, may, require_sign_in, show_refusal
 from pages._sla_changes import (
     clear_sample,
@@ -24,7 +24,7 @@ from scoring.sla.store import SlaStore
 require_sign_in()
 
 N = services().settings.sla_threshold_s
-FORMATS = {"rate": "percent", "seconds": "%.1f 秒", "score": "%.1f 分", "count": "localized"}
+FORMATS = {"seconds": "%.1f 秒", "score": "%.1f 分", "count": "localized"}  # rates: percent_column
 DEFAULT = targets.DEFAULT_SCOPE
 
 
@@ -44,7 +44,8 @@ def kpi_config() -> dict:
     """Column formats with each indicator's definition as the header's help; the period wide
     enough for a whole date."""
     return {"期间": st.column_config.TextColumn("期间", width=96),
-            **{title: st.column_config.NumberColumn(title, help=definition, format=FORMATS[unit])
+            **{title: percent_column(title, help=definition) if unit == "rate" else
+               st.column_config.NumberColumn(title, help=definition, format=FORMATS[unit])
                for title, unit, definition in board.kpi_columns(N)}}
 
 
