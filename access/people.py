@@ -22,6 +22,13 @@ CREATE TABLE IF NOT EXISTS person (
     roles_changed_by TEXT NOT NULL DEFAULT '',
     roles_changed_at TEXT NOT NULL DEFAULT ''
 );
+-- one row per sign-in at the provider (its identity token's issue time), however many times
+-- the browser reloads the app afterwards
+CREATE TABLE IF NOT EXISTS sign_in (
+    person_id TEXT NOT NULL,
+    issued TEXT NOT NULL,
+    PRIMARY KEY (person_id, issued)
+);
 """
 
 
@@ -48,13 +55,23 @@ class People:
         self.database = SqliteFile(self.path, SCHEMA, lambda error: PeopleError(
             f"用户与角色文件 {self.path} 已损坏或无法读取({error}),角色未更改。请让管理员从备份恢复该文件。"))
 
-    def seen(self, person_id: str, name: str, now: datetime | None = None) -> None:
-        """Note a sign-in (the person is then listed for roles to be given)."""
+    def seen(self, person_id: str, name: str, issued: str = "",
+             now: datetime | None = None) -> bool:
+        """Note that the person opened the app (they are then listed for roles to be given).
+
+        Returns whether this is a new sign-in: True unless the sign-in's identity token
+        (`issued`, its issue time) was seen before, as it is when the browser reloads the app
+        (a new session, the same sign-in); without one, every session counts.
+        """
         stamp = _stamp(now)
         with self.database.writing() as db:
             db.execute("INSERT INTO person (id, name, first_seen, last_seen) VALUES (?, ?, ?, ?) "
                        "ON CONFLICT(id) DO UPDATE SET name = excluded.name, last_seen = excluded.last_seen",
                        (person_id, name, stamp, stamp))
+            if not issued:
+                return True
+            return db.execute("INSERT OR IGNORE INTO sign_in (person_id, issued) VALUES (?, ?)",
+                              (person_id, issued)).rowcount == 1
 
     def roles_of(self, person_id: str) -> frozenset[str]:
         person = self.find(person_id)

@@ -155,9 +155,9 @@ def identity_sidebar(person: Actor) -> None:
     """Who is signed in (and 退出登录), or single-user mode with the admin password."""
     gate, state = services().gate, st.session_state
     if sso_configured():
-        if state.get("session_recorded") != person.id:  # once per session: note the sign-in
-            gate.people.seen(person.id, person.name)
-            gate.record(person, "sign_in")
+        if state.get("session_recorded") != person.id:  # once per session, once per sign-in
+            if gate.people.seen(person.id, person.name, str(st.user.get("iat") or "")):
+                gate.record(person, "sign_in")
             state["session_recorded"] = person.id
         st.sidebar.markdown(f"**{plain(person.name)}**  \n{gate.table.names(person.roles)}")
         st.sidebar.button("退出登录", key="session_sign_out", on_click=_sign_out, args=(person,))

@@ -155,3 +155,34 @@ def test_the_people_file_is_one_row_per_person(gate):
     assert person.name == "李明（运营部）"
     with sqlite3.connect(gate.people.path) as db:
         assert db.execute("SELECT count(*) FROM person").fetchone()[0] == 1
+
+
+def test_a_sign_in_counts_once_however_often_the_browser_reloads(gate):
+    assert gate.people.seen("li@bank.cn", "李明", issued="1764800000")
+    assert not gate.people.seen("li@bank.cn", "李明", issued="1764800000")  # a reload
+    assert gate.people.seen("li@bank.cn", "李明", issued="1764890000")  # signed in again
+    assert gate.people.seen("wang@bank.cn", "王芳", issued="1764800000")  # someone else
+    assert gate.people.seen("li@bank.cn", "李明") and gate.people.seen("li@bank.cn", "李明")
+
+
+def test_two_sessions_of_one_sign_in_count_it_once(gate):
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(8) as pool:
+        new = list(pool.map(lambda _: gate.people.seen("li@bank.cn", "李明", issued="1764800000"),
+                            range(16)))
+    assert new.count(True) == 1
+
+
+def test_a_people_file_from_before_sign_ins_were_kept_still_works(gate):
+    gate.people.path.parent.mkdir(parents=True, exist_ok=True)
+    with sqlite3.connect(gate.people.path) as db:
+        db.execute("CREATE TABLE person (id TEXT PRIMARY KEY, name TEXT NOT NULL, roles TEXT NOT "
+                   "NULL DEFAULT '[]', first_seen TEXT NOT NULL, last_seen TEXT NOT NULL, "
+                   "roles_changed_by TEXT NOT NULL DEFAULT '', roles_changed_at TEXT NOT NULL "
+                   "DEFAULT '')")
+        db.execute("INSERT INTO person (id, name, first_seen, last_seen) VALUES "
+                   "('li@bank.cn', '李明', '2026-01-01T09:00:00', '2026-01-01T09:00:00')")
+    db.close()
+    assert gate.people.seen("li@bank.cn", "李明", issued="1764800000")
+    assert gate.people.find("li@bank.cn").first_seen == "2026-01-01T09:00:00"

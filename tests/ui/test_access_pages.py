@@ -138,6 +138,14 @@ def test_a_system_administrator_gives_roles_and_the_change_is_recorded(app):
     assert [e.action for e in app.trail.entries(actor="li@bank.cn")][-1:] == ["sign_in"]
 
 
+def test_reloading_the_app_is_not_another_sign_in(app):
+    signed_in = {**LI, "iat": 1764800000}  # the identity token's issue time
+    for _ in range(3):  # each reload of the browser is a new session
+        app(signed_in)
+    app({**LI, "iat": 1764890000})  # signed in again at the provider
+    assert [e.action for e in app.trail.entries(actor="li@bank.cn")] == ["sign_in", "sign_in"]
+
+
 def test_destructive_actions_ask_first_and_deleting_a_record_is_recorded(app):
     at = app(WANG, "pages/sla.py")
     at = at.button(key="sla_clear_sample").click().run()
