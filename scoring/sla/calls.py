@@ -109,8 +109,10 @@ RULES: tuple[RowRule, ...] = (
 )
 
 CALLS = RecordKind(
-    name="calls", parse=parse, rules=RULES, key=("vendor", "call_id"),
-    duplicate_message="呼叫编号(call_id)「{value}」与第 {first} 行重复(同一外包商)",
+    # a call is its vendor's call_id on the day it arrived: many call systems number calls
+    # afresh every day, so the same call_id on another day is another call
+    name="calls", parse=parse, rules=RULES, key=("vendor", "CAST(arrived_at AS DATE)", "call_id"),
+    duplicate_message="呼叫编号(call_id)「{value}」与第 {first} 行重复(同一外包商、同一天)",
     stored=("vendor", "call_id", "queue", *TIMES, *DURATIONS,
             "CAST(resolved_first_contact AS TINYINT) AS resolved_first_contact",
             "CAST(csat AS TINYINT) AS csat", "qa_score", "CAST(complaint AS TINYINT) AS complaint"),

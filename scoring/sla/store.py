@@ -50,7 +50,10 @@ CREATE TABLE IF NOT EXISTS contract_caps (scope VARCHAR PRIMARY KEY, cap_pct DOU
 CREATE TABLE IF NOT EXISTS meta (key VARCHAR PRIMARY KEY, value VARCHAR NOT NULL);
 """ + rollups.SCHEMA
 KINDS = {"calls": CALLS, "report_long": REPORTS, "report_wide": REPORTS}
-MATCH = {"calls": ("vendor", "call_id"), "reports": ("vendor", "period_kind", "period", "indicator")}
+# a stored record that a new one repeats (SQL over {t}, the table's alias): a call is its vendor's
+# call_id on its day of arrival (calls.CALLS.key), a report value its vendor, period and indicator
+MATCH = {"calls": ("{t}.vendor", "{t}.call_id", "CAST({t}.arrived_at AS DATE)"),
+         "reports": ("{t}.vendor", "{t}.period_kind", "{t}.period", "{t}.indicator")}
 
 
 @dataclass
@@ -278,7 +281,8 @@ class SlaStore:
 
     def _store(self, cursor: duckdb.DuckDBPyConnection, table: str, checked: Checked,
                result: ImportResult, digest: str) -> None:
-        match = " AND ".join(f"kept.{column} = new.{column}" for column in MATCH[table])
+        match = " AND ".join(f"{part.format(t='kept')} = {part.format(t='new')}"
+                             for part in MATCH[table])
         import_id = cursor.execute("SELECT nextval('import_ids')").fetchall()[0][0]
         self._drop_sample(cursor)
         added = cursor.execute(

@@ -56,6 +56,8 @@ class RecordKind:
     name: str
     parse: Callable[[Source, bool], str]  # SQL of parsed rows (typed plus `<column>_text`)
     rules: tuple[RowRule, ...]
+    # what makes a record itself: SQL over parsed columns, the last a column whose cell the
+    # duplicate message quotes; two rows with an equal key are one record given twice
     key: tuple[str, ...]
     duplicate_message: str  # may name {value} (the last key column's cell) and {first}
     stored: tuple[str, ...]  # SQL expressions over parsed columns, in the stored order

@@ -229,14 +229,25 @@ def test_a_clean_file_gives_the_kpis_of_the_text_read(tmp_path):
     assert file_kpis(SMALL, "vendor,month", 20).records == text_read_kpis(SMALL, "vendor,month")
 
 
-def test_a_call_id_repeated_on_another_day_is_refused(tmp_path):
+def renamed(tmp_path: Path, old: str, new: str) -> Path:
+    """The small file with call `old` given the call_id `new`."""
     lines = SMALL.read_text(encoding="utf-8").splitlines()
-    repeated = [line.replace("A5,", "A1,", 1) if line.startswith("A5,") else line for line in lines]
-    path = tmp_path / "repeated.csv"
-    path.write_text("\n".join(repeated) + "\n", encoding="utf-8")
-    result = file_kpis(path, "vendor,day", 20)  # A1 on 03-03, the copy on 03-04: two groups
+    path = tmp_path / "renamed.csv"
+    path.write_text("\n".join(new + line[len(old):] if line.startswith(old + ",") else line
+                              for line in lines) + "\n", encoding="utf-8")
+    return path
+
+
+def test_a_call_id_used_again_on_another_day_is_another_call(tmp_path):
+    path = renamed(tmp_path, "A5", "A1")  # A1 on 03-03, A5 on 03-04: call systems renumber daily
+    assert file_kpis(path, "vendor,day", 20).records == expected("vendor,day", 20)
+
+
+@pytest.mark.parametrize("by", ["vendor", "vendor,month"])
+def test_a_call_id_given_twice_on_one_day_is_refused(by, tmp_path):
+    result = file_kpis(renamed(tmp_path, "A2", "A1"), by, 20)
     assert result.records == [] and result.rejected == 1
-    assert "呼叫编号(call_id)「A1」与第 2 行重复" in result.messages[0]
+    assert result.messages == ["第 3 行:呼叫编号(call_id)「A1」与第 2 行重复(同一外包商、同一天)"]
 
 
 def test_key_hashes_are_unique_only_when_every_row_has_its_own():

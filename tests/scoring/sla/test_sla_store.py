@@ -47,6 +47,18 @@ def test_reimporting_the_same_records_never_duplicates_them(store):
     assert "7 条已存在(未重复写入)" in again.summary()
 
 
+def test_the_next_days_calls_numbered_afresh_are_stored_not_skipped(store, tmp_path):
+    """Many call systems start call_id again every day: the same call_id on another day is
+    another call (a call is its vendor's call_id on its day of arrival)."""
+    first = (DATA / "calls_small.csv").read_text(encoding="utf-8")
+    later = first.replace("2025-03-03 ", "2025-03-05 ").replace("2025-03-04 ", "2025-03-06 ")
+    (tmp_path / "later.csv").write_text(later, encoding="utf-8")  # B2 (04-01) unchanged
+    store.import_file(DATA / "calls_small.csv", "calls_small.csv")
+    again = store.import_file(tmp_path / "later.csv", "later.csv")
+    assert (again.rows_added, again.rows_existing) == (6, 1)
+    assert store.counts()["calls"] == 13
+
+
 def test_a_file_with_errors_is_refused_whole_and_nothing_changes(store):
     store.import_file(DATA / "calls_small.csv", "calls_small.csv")
     before = snapshot(store)
@@ -61,7 +73,7 @@ def test_partial_import_stores_valid_rows_and_returns_the_rejected_ones(store):
     assert result.stored and (result.rows_added, len(result.rejected)) == (1, 14)
     rejected = pd.read_csv(pd.io.common.BytesIO(result.rejected_csv()), encoding="utf-8-sig")
     assert list(rejected.columns[:3]) == ["行号", "错误说明", "call_id"]
-    assert rejected.loc[rejected["行号"] == 6, "错误说明"].item() == "呼叫编号(call_id)「C1」与第 2 行重复(同一外包商)"
+    assert rejected.loc[rejected["行号"] == 6, "错误说明"].item() == "呼叫编号(call_id)「C1」与第 2 行重复(同一外包商、同一天)"
     assert store.query("SELECT call_id FROM calls")["call_id"].tolist() == ["C1"]
 
 
