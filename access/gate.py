@@ -99,9 +99,12 @@ class Gate:
                                f"{self.table.names(actor.roles)})。这次尝试已记入审计日志。")
 
     def perform(self, actor: Actor, action: str, target: str, do: Callable[[], T],
-                summary: Callable[[T], str] | None = None, before: str = "") -> T:
-        """Run one change if the actor may, and record it; a change that fails is recorded with
-        its message. Nothing runs when the audit trail cannot be written."""
+                summary: Callable[[T], str] | None = None, before: str = "",
+                succeeded: Callable[[T], bool] | None = None) -> T:
+        """Run one change if the actor may, and record it; a change that fails (raises, or whose
+        result `succeeded` says changed nothing, like a file refused for its bad rows) is
+        recorded as failed with its message. Nothing runs when the audit trail cannot be
+        written."""
         self.require(actor, action, target)
         self.trail.ensure_writable()
         try:
@@ -109,7 +112,8 @@ class Gate:
         except UserError as error:
             self.record(actor, action, target, "failed", before, str(error))
             raise
-        self.record(actor, action, target, "done", before, summary(result) if summary else "")
+        outcome = "done" if succeeded is None or succeeded(result) else "failed"
+        self.record(actor, action, target, outcome, before, summary(result) if summary else "")
         return result
 
     def record(self, actor: Actor, action: str, target: str = "", outcome: str = "done",

@@ -92,12 +92,12 @@ def may(action: str) -> bool:
 
 
 def perform(action: str, target: str, do: Callable[[], T], summary: Callable[[T], str] | None = None,
-            before: str = "") -> T:
+            before: str = "", succeeded: Callable[[T], bool] | None = None) -> T:
     """Run one change as this session's actor (NotPermitted when their roles do not allow it)."""
     person = actor()
     if person is None:
         raise PermissionError("no one is signed in")  # the sign-in screen stops every page before
-    return services().gate.perform(person, action, target, do, summary, before)
+    return services().gate.perform(person, action, target, do, summary, before, succeeded)
 
 
 def attempt(action: str, target: str, do: Callable[[], T], summary: Callable[[T], str] | None = None,

@@ -15,7 +15,8 @@ def import_upload(store: SlaStore, upload, partial: bool) -> None:
     """Import the uploaded file (a callback of 导入); keep the outcome for the next run."""
     try:
         result = perform("sla.import", upload.name, lambda: store.import_file(
-            upload.getvalue(), upload.name, allow_partial=partial), summary=lambda r: r.summary())
+            upload.getvalue(), upload.name, allow_partial=partial), summary=lambda r: r.summary(),
+            succeeded=lambda r: r.stored)
         outcome = (result.stored, result.summary(), result.rejected.head(200), result.rejected_csv())
     except UserError as error:
         outcome = (False, str(error), None, None)

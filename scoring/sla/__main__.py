@@ -55,7 +55,7 @@ def import_file(args: argparse.Namespace) -> int:
     gate = Gate.for_settings(settings)
     result = gate.perform(gate.command_line(), "sla.import", path.name, lambda: SlaStore.for_settings(
         settings).import_file(path, path.name, allow_partial=args.partial),
-        summary=lambda result: result.summary())
+        summary=lambda result: result.summary(), succeeded=lambda result: result.stored)
     if not result.stored:
         for message in result.messages():
             print(message, file=sys.stderr)

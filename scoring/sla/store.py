@@ -68,6 +68,7 @@ class ImportResult:
     rejected: pd.DataFrame = field(default_factory=pd.DataFrame)
     stored: bool = False
     checked: Checked | None = None
+    sample_cleared: bool = False  # the sample data made way for this import
 
     def summary(self) -> str:
         """One Chinese sentence on what the import did."""
@@ -81,6 +82,8 @@ class ImportResult:
             text += f",{self.rows_existing:,} 条已存在(未重复写入)"
         if len(self.rejected):
             text += f",跳过有错误的 {len(self.rejected):,} 行"
+        if self.sample_cleared:
+            text += ";示例数据已清除"
         return text + "。"
 
     def messages(self, limit: int = 20) -> list[str]:
@@ -284,7 +287,7 @@ class SlaStore:
         match = " AND ".join(f"{part.format(t='kept')} = {part.format(t='new')}"
                              for part in MATCH[table])
         import_id = cursor.execute("SELECT nextval('import_ids')").fetchall()[0][0]
-        self._drop_sample(cursor)
+        result.sample_cleared = self._drop_sample(cursor)
         added = cursor.execute(
             f"INSERT INTO {table} BY NAME SELECT new.*, {import_id} AS import_id "
             f"FROM ({checked.valid_sql}) AS new "
@@ -356,8 +359,10 @@ class SlaStore:
                                 f"WHERE import_id = {int(import_id)}")
 
     @staticmethod
-    def _drop_sample(cursor: duckdb.DuckDBPyConnection) -> None:
+    def _drop_sample(cursor: duckdb.DuckDBPyConnection) -> bool:
+        """Remove the sample data (calls, reports, their rollups); whether there was any."""
         sample = "SELECT import_id FROM imports WHERE sample"
+        present = cursor.execute(f"SELECT count(*) FROM ({sample})").fetchall()[0][0] > 0
         cursor.execute(f"CREATE OR REPLACE TEMP TABLE sample_days AS SELECT DISTINCT vendor, "
                        f"CAST(arrived_at AS DATE) AS day FROM calls WHERE import_id IN ({sample})")
         cursor.execute(f"DELETE FROM calls WHERE import_id IN ({sample})")
@@ -366,6 +371,7 @@ class SlaStore:
         cursor.execute(f"DELETE FROM reports WHERE import_id IN ({sample})")
         cursor.execute("DELETE FROM imports WHERE sample")
         cursor.execute("INSERT OR REPLACE INTO meta VALUES ('sample', 'cleared')")
+        return present
 
     # ---- rollups -------------------------------------------------------------------------------
 

@@ -118,9 +118,21 @@ def test_an_import_is_recorded_with_the_name_and_shown_in_the_audit_log(app):
     table = at.dataframe[0].value
     row = table[table["操作"] == "导入SLA数据"].iloc[0]
     assert (row["操作人"], row["结果"], row["对象"]) == ("王芳", "完成", "calls_small.csv")
+    assert "示例数据已清除" in row["变更后"]
     at = at.button(key="audit_verify").click().run()
     assert "哈希链校验通过" in at.success[0].value
     assert [button.label for button in at.get("download_button")] == ["导出 Excel", "导出 CSV"]
+
+
+def test_a_file_refused_for_its_bad_rows_is_recorded_as_failed(app):
+    bad = SLA_CALLS.with_name("calls_bad.csv")
+    at = app(WANG, "pages/sla.py")
+    at.file_uploader(key="sla_upload").set_value((bad.name, bad.read_bytes(), "text/csv")).run()
+    at = at.button(key="sla_import").click().run()
+    assert "整份文件未导入" in at.error[0].value
+    [entry] = app.trail.entries(action="sla.import")
+    assert (entry.outcome, entry.target) == ("failed", "calls_bad.csv")
+    assert "有 14 行错误" in entry.after
 
 
 def test_a_system_administrator_gives_roles_and_the_change_is_recorded(app):

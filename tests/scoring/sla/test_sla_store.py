@@ -116,7 +116,8 @@ def test_sample_data_loads_once_clears_for_good_and_yields_to_real_data(store):
 
     assert store.ensure_sample(small_sample) and store.shows_sample()
     assert not store.ensure_sample(small_sample)  # never twice
-    store.import_file(DATA / "calls_small.csv", "calls_small.csv")
+    first = store.import_file(DATA / "calls_small.csv", "calls_small.csv")
+    assert first.summary().endswith(";示例数据已清除。")  # said, and so kept in the audit trail
     assert not store.shows_sample()
     assert set(store.query("SELECT DISTINCT vendor FROM calls")["vendor"]) == {"甲", "乙"}
     assert not store.ensure_sample(small_sample)  # real data: no sample again
