@@ -25,11 +25,13 @@ def show(store: SlaStore, data: Board, threshold_s: float) -> None:
     else:
         left, middle, right = st.columns(3)
         interval_vendor = left.selectbox("外包商", data.call_vendors, key="sla_interval_vendor")
+        # a vendor's own queues and months: each vendor keeps its own choice (another vendor's
+        # queue would leave the box blank while the charts showed all queues)
         queue = middle.selectbox("队列", [None, *intervals.queues(store, interval_vendor)],
-                                 key="sla_interval_queue",
+                                 key=f"sla_interval_queue_{interval_vendor}",
                                  format_func=lambda q: "全部队列" if q is None else (q or "（未填队列）"))
         interval_month = right.selectbox("月份", intervals.months(store, interval_vendor),
-                                         key="sla_interval_month",
+                                         key=f"sla_interval_month_{interval_vendor}",
                                          format_func=lambda m: m.strftime("%Y-%m"))
         interval_scope = intervals.Scope(interval_vendor, interval_month, queue)
         target = data.service_level_target(interval_vendor)
@@ -64,9 +66,9 @@ def show(store: SlaStore, data: Board, threshold_s: float) -> None:
             cells[1].metric("服务水平", f"{worst['service_level']:.1%}")
             cells[2].metric("所需座席 Erlang C", worst["erlang_c"].agents,
                             help="假设来电者一直等待")
-            cells[3].metric("所需座席 Erlang A", "—" if worst["erlang_a"] is None
+            cells[3].metric("所需座席 Erlang A", "未计算" if worst["erlang_a"] is None
                             else worst["erlang_a"].agents,
-                            help="计入等待中挂断的来电者；耐心未知时不计算")
+                            help="计入等待中挂断的来电者；平均耐心为 0（不计挂断）时只按 Erlang C 测算")
             table = intervals.shortfall_table(shortfall, threshold_s)
             st.dataframe(table, hide_index=True, column_config={
                 f"{threshold_s:g}秒服务水平": percent_column(), "人工接通率": percent_column()})

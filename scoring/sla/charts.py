@@ -173,7 +173,8 @@ def interval_heatmap(pattern: pd.DataFrame, measure: str, threshold_s: float,
         title, subtitle = f"{level}(星期 × 半小时)", (f"红色:低于合同目标 {middle:.0%}(越深越差);"
                                                     "绿色:达到目标;空白为无呼入")
     else:
-        color = alt.Color("offered_mean:Q", title="日均呼入", scale=alt.Scale(scheme="blues"))
+        color = alt.Color("offered_mean:Q", title="日均呼入", scale=alt.Scale(scheme="blues"),
+                          legend=alt.Legend(format=",.1~f"))  # 30, 2.5: no run of zeros
         title, subtitle = "日均呼入人工量(星期 × 半小时)", "该星期几的每个半小时平均呼入的呼叫数"
     tooltip = [alt.Tooltip("weekday_name:N", title="星期"), alt.Tooltip("slot_name:N", title="时段"),
                alt.Tooltip("offered_mean:Q", title="日均呼入", format=".1f"),
@@ -203,6 +204,9 @@ def staffing_by_slot(pattern: pd.DataFrame, weekday_name: str) -> alt.Chart:
         y=alt.Y("agents:Q", title="所需在线座席", axis=alt.Axis(format="d", tickMinStep=1)),
         color=alt.Color("model:N", title="模型", scale=alt.Scale(
             domain=["Erlang C", "Erlang A"], range=["#37474f", "#ef6c00"])),
+        # Erlang A dashed over a solid Erlang C: where both need as many agents, both show
+        strokeDash=alt.StrokeDash("model:N", legend=None, scale=alt.Scale(
+            domain=["Erlang C", "Erlang A"], range=[[1, 0], [6, 4]])),
         tooltip=[alt.Tooltip("slot_name:N", title="时段"), alt.Tooltip("model:N", title="模型"),
                  alt.Tooltip("agents:Q", title="所需座席"),
                  alt.Tooltip("offered_mean:Q", title="日均呼入", format=".1f")])

@@ -113,7 +113,8 @@ def test_importing_call_records_replaces_the_sample(sla_page):
     manager = Manager(sla_page()).upload("calls_small.csv")
 
     assert not manager.at.exception
-    assert shown(manager.at.success[0].value) == "已导入「calls_small.csv」(话单):读取 7 行,新增 7 条。"
+    assert shown(manager.at.success[0].value) == \
+        "已导入「calls_small.csv」(话单):读取 7 行,新增 7 条;示例数据已清除。"
     assert not manager.at.expander[0].success  # shown below the import section, which folds
     assert "示例数据" not in manager.texts("warning")
     months = manager.at.selectbox(key="sla_month").options
@@ -247,7 +248,7 @@ def test_the_half_hour_view_finds_the_worst_interval_and_sizes_it_both_ways(sla_
     assert len(shortfalls) > 100 and shortfalls["距目标差(通)"].is_monotonic_decreasing
     assert (shortfalls["20秒服务水平"] < 0.80).all()
     assert "话单估计的平均耐心为" in " ".join(caption.value for caption in tab.caption)
-    at.selectbox(key="sla_interval_queue").set_value("信用卡").run()
+    at.selectbox(key="sla_interval_queue_远景呼叫").set_value("信用卡").run()
     assert not at.exception and len(at.tabs[3].dataframe[0].value) < len(shortfalls)
 
 
@@ -258,13 +259,23 @@ def test_the_half_hour_view_offers_only_the_vendors_months_and_says_when_a_scope
     at = Manager(sla_page()).upload("丙.csv", content="\n".join(rows).encode()).at
     at.selectbox(key="sla_interval_vendor").set_value("丙").run()
 
-    assert at.selectbox(key="sla_interval_month").options == ["2025-04", "2025-03"]
-    at.selectbox(key="sla_interval_month").set_value(dt.date(2025, 4, 1))
-    at.selectbox(key="sla_interval_queue").set_value("信用卡").run()  # only in March
+    assert at.selectbox(key="sla_interval_month_丙").options == ["2025-04", "2025-03"]
+    at.selectbox(key="sla_interval_month_丙").set_value(dt.date(2025, 4, 1))
+    at.selectbox(key="sla_interval_queue_丙").set_value("信用卡").run()  # only in March
     tab = at.tabs[3]
     assert not at.exception
     assert "没有话单" in " ".join(info.value for info in tab.info)
     assert not tab.success and not tab.metric  # nothing claims the targets were met
+
+
+def test_another_vendor_opens_on_all_its_queues_in_the_half_hour_view(sla_page):
+    at = sla_page()
+    vendors = at.selectbox(key="sla_interval_vendor").options
+    at.selectbox(key="sla_interval_vendor").set_value(vendors[0]).run()
+    at.selectbox(key=f"sla_interval_queue_{vendors[0]}").set_value("信用卡").run()
+    at.selectbox(key="sla_interval_vendor").set_value(vendors[1]).run()
+    box = at.selectbox(key=f"sla_interval_queue_{vendors[1]}")  # not the first one's, left blank
+    assert box.value is None and box.options[0] == "全部队列"
 
 
 def test_the_shortfalls_can_be_downloaded_as_evidence(sla_page):
