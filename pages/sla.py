@@ -93,7 +93,10 @@ with tabs[0]:
                       delta_arrow="off" if steady else "auto")
     st.altair_chart(charts.scorecard(rows, month.strftime("%Y-%m")), width="stretch")
     st.altair_chart(charts.attainment_heatmap(data.summary), width="stretch")
-    st.dataframe(board.summary_table(rows), hide_index=True)
+    st.dataframe(board.summary_table(rows), hide_index=True, column_config={
+        "达成得分": st.column_config.NumberColumn(format="%.1f 分"),
+        "较上月": st.column_config.NumberColumn(format="%+.1f 分"),
+        "扣款(月服务费%)": st.column_config.NumberColumn(format="%.1f%%")})
     vendor = st.selectbox("外包商明细", sorted(rows["vendor"]), key="sla_detail_vendor")
     details = data.details[(data.details["vendor"] == vendor) & (data.details["period"] == month)]
     st.table(text_table(board.detail_table(details, N)), hide_index=True)

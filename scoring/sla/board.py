@@ -116,7 +116,8 @@ def trend_frame(kpis: pd.DataFrame, contracts: dict[str, Contract], key: str) ->
 
 def summary_table(summary: pd.DataFrame) -> pd.DataFrame:
     """Attainment per vendor and month under Chinese headers."""
-    frame = summary.assign(period=summary["period"].dt.strftime("%Y-%m"))
+    frame = summary.assign(period=summary["period"].dt.strftime("%Y-%m"),  # no month before:
+                           change=pd.to_numeric(summary["change"]))  # empty, never "None"
     return frame.rename(columns={
         "vendor": "外包商", "period": "月份", "score": "达成得分", "deduction_pct": "扣款(月服务费%)",
         "met": "达标项", "missed": "未达标项", "unevaluated": "无数据项", "change": "较上月"})

@@ -191,3 +191,11 @@ def test_enabled_targets_of_weight_zero_are_noted_and_others_are_not():
     assert len(notes) == 2
     assert notes[0].endswith("不计入达成得分，未达标时仍扣月服务费的 1.5%。")
     assert notes[1].endswith("也不扣款，等于未启用。")
+
+
+def test_a_first_month_shows_no_change_in_the_summary_table_not_the_word_none():
+    from scoring.sla.board import summary_table
+
+    _, summary = attainment(monthly(("乙", "2025-02-01", 0.75, 0.03, 90)), {DEFAULT_SCOPE: CONTRACT})
+    table = summary_table(summary.astype({"change": object}))  # as None arrives from the store
+    assert table["较上月"].dtype == float and table["较上月"].isna().all()
