@@ -83,10 +83,12 @@ except UserError as error:
 else:
     sla_problem = ""
 if latest:
-    month, vendors, sample = latest
-    columns[2].metric("最近的 SLA 数据", month.strftime("%Y-%m"),
-                      f"{vendors} 家外包商" + ("（示例数据）" if sample else ""), delta_color="off",
-                      delta_arrow="off")  # a count beside the month, not a change
+    partial = latest.coverage is not None and not latest.coverage.complete
+    columns[2].metric("最近的 SLA 数据", latest.month.strftime("%Y-%m") + ("（不完整）" if partial else ""),
+                      f"{latest.vendors} 家外包商" + ("（示例数据）" if latest.sample else ""),
+                      delta_color="off", delta_arrow="off",  # a count beside the month, not a change
+                      help=f"该月的数据只覆盖 {latest.coverage.describe()}；月度考核请看整月的数据。"
+                      if partial else None)
 else:
     columns[2].metric("最近的 SLA 数据", "尚未导入", help=sla_problem or "在「SLA看板」导入话单或报表")
 running = services().jobs.current()

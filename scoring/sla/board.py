@@ -11,6 +11,7 @@ from scoring.sla import queries
 from scoring.sla.attainment import attainment
 from scoring.sla.erlang import Staffing
 from scoring.sla.indicators import INDICATORS, INDICATORS_BY_KEY, KPI_KEYS, label
+from scoring.sla.queries import Coverage
 from scoring.sla.store import SlaStore
 from scoring.sla.targets import DIRECTIONS, Contract, contract_for, load_contracts
 
@@ -141,24 +142,6 @@ def detail_table(details: pd.DataFrame, threshold_s: float) -> pd.DataFrame:
 def month_options(board: Board) -> list[pd.Timestamp]:
     """Months that have attainment, newest first."""
     return sorted(board.summary["period"].unique(), reverse=True)
-
-
-@dataclass(frozen=True)
-class Coverage:
-    """The days of a month that its daily data (call records, daily reports) covers."""
-
-    first: dt.date
-    last: dt.date
-    days: int
-
-    @property
-    def complete(self) -> bool:
-        following = (self.first.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
-        return self.first.day == 1 and self.last == following - dt.timedelta(days=1)
-
-    def describe(self) -> str:
-        """"3月1日–3月1日，1 天"."""
-        return f"{self.first.month}月{self.first.day}日–{self.last.month}月{self.last.day}日，{self.days} 天"
 
 
 def month_coverage(board: Board) -> dict[pd.Timestamp, Coverage]:

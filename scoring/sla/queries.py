@@ -3,6 +3,7 @@ hourly profile, peaks. Nothing here scans the calls (see scoring/sla/rollups.py)
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 
 import pandas as pd
 
@@ -139,9 +140,35 @@ def months(store: SlaStore) -> list[dt.date]:
     return [pd.Timestamp(month).date() for month in frame["month"]]
 
 
-def latest_month(store: SlaStore) -> tuple[dt.date, int, bool] | None:
-    """The newest month with call records or reports, how many vendors it has, and whether it
-    is the sample data; None when nothing is stored."""
+@dataclass(frozen=True)
+class Coverage:
+    """The days of a month that its daily data (call records, daily reports) covers."""
+
+    first: dt.date
+    last: dt.date
+    days: int
+
+    @property
+    def complete(self) -> bool:
+        following = (self.first.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
+        return self.first.day == 1 and self.last == following - dt.timedelta(days=1)
+
+    def describe(self) -> str:
+        """"3月1日–3月1日，1 天"."""
+        return f"{self.first.month}月{self.first.day}日–{self.last.month}月{self.last.day}日，{self.days} 天"
+
+
+@dataclass(frozen=True)
+class LatestMonth:
+    month: dt.date
+    vendors: int
+    sample: bool  # the data is the generated sample
+    coverage: Coverage | None  # the days its daily data covers (None: monthly reports only)
+
+
+def latest_month(store: SlaStore) -> LatestMonth | None:
+    """The newest month with call records or reports, how many vendors it has, whether it is
+    the sample data and which of its days the data covers; None when nothing is stored."""
     row = store.query(
         "WITH months AS (SELECT DISTINCT vendor, CAST(date_trunc('month', day) AS DATE) AS month "
         "FROM call_slots UNION ALL SELECT vendor, CAST(date_trunc('month', period) AS DATE) FROM reports)"
@@ -151,7 +178,14 @@ def latest_month(store: SlaStore) -> tuple[dt.date, int, bool] | None:
     month = row["month"].iloc[0]
     if pd.isna(month):
         return None
-    return pd.Timestamp(month).date(), int(row["vendors"].iloc[0]), bool(row["sample"].iloc[0])
+    month = pd.Timestamp(month).date()
+    days = store.query(
+        "SELECT min(day) AS first, max(day) AS last, count(*) AS days FROM (SELECT DISTINCT day "
+        "FROM call_slots WHERE date_trunc('month', day) = ? UNION SELECT period FROM reports "
+        "WHERE period_kind = 'day' AND date_trunc('month', period) = ?)", [month, month]).iloc[0]
+    coverage = None if pd.isna(days["first"]) else Coverage(
+        pd.Timestamp(days["first"]).date(), pd.Timestamp(days["last"]).date(), int(days["days"]))
+    return LatestMonth(month, int(row["vendors"].iloc[0]), bool(row["sample"].iloc[0]), coverage)
 
 
 def vendor_names(store: SlaStore) -> list[str]:

@@ -42,7 +42,8 @@ def test_home_shows_the_latest_sla_month(app_test, fresh_built_data_dir):
     store.close()
     at = app_test(fresh_built_data_dir)
     metric = next(metric for metric in at.metric if metric.label == "最近的 SLA 数据")
-    assert metric.value == "2025-04" and "外包商" in metric.proto.delta
+    assert metric.value == "2025-04（不完整）" and "外包商" in metric.proto.delta  # one call, 04-01
+    assert "4月1日–4月1日，1 天" in metric.proto.help
     assert metric.proto.direction == 2  # a count beside the month, drawn without an arrow
 
 

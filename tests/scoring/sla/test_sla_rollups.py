@@ -121,3 +121,16 @@ def test_the_board_reads_the_rollups_not_the_calls(store):
         with store.transaction() as cursor:
             cursor.execute("ALTER TABLE calls_hidden RENAME TO calls")
     assert set(KPI_KEYS) <= set(queries.call_kpis(store, "day", 20).columns)
+
+
+def test_the_latest_month_says_which_of_its_days_the_data_covers(data_dir):
+    import datetime as dt
+
+    store = SlaStore(data_dir / DATABASE_FILE)
+    try:
+        store.import_file(PROJECT_ROOT / "tests" / "data" / "sla" / "calls_small.csv", "calls.csv")
+        latest = queries.latest_month(store)
+    finally:
+        store.close()
+    assert (latest.month, latest.vendors, latest.sample) == (dt.date(2025, 4, 1), 1, False)
+    assert latest.coverage.days == 1 and not latest.coverage.complete
