@@ -7,6 +7,7 @@ from pages._resources import services
 from pages._session import attempt, locked, perform
 from scoring.sla import targets
 from scoring.sla.store import SlaStore
+from scoring.sla.validation import MESSAGES
 
 DEFAULT = targets.DEFAULT_SCOPE
 
@@ -31,7 +32,8 @@ def show_outcome() -> None:
     (st.success if stored else st.error)(plain(text))
     if rejected is not None and len(rejected):
         st.caption(f"有错误的行(前 {len(rejected)} 行)，每行一条说明：")
-        st.dataframe(rejected, hide_index=True)
+        st.dataframe(rejected, hide_index=True, column_config={  # the message read whole
+            MESSAGES: st.column_config.TextColumn(width="large")})
     if download:
         st.download_button("下载有错误的行（CSV，含错误说明）", download, "rejected_rows.csv",
                            "text/csv", key="sla_rejected_download")

@@ -37,13 +37,16 @@ def show(store: SlaStore, data: Board, threshold_s: float) -> None:
         target = data.service_level_target(interval_vendor)
         estimate = intervals.patience_estimate(store, interval_scope)
         patience = st.number_input(
-            "来电者平均耐心（秒）", 0.0, 3600.0, float(round(estimate or 0)), step=10.0, format="%.0f",
+            "来电者平均耐心（秒）", 0.0, 3600.0, float(round(estimate.seconds if estimate else 0)),
+            step=10.0, format="%.0f",
             key=f"sla_patience_{interval_vendor}_{interval_month}_{queue}",
             help="Erlang A 用它估计等待中挂断的来电。默认值由话单估计：全部来电者的等待时间之和 ÷ 放弃量；"
                  "可按经验修改，填 0 表示不计挂断（只用 Erlang C）。")
         rule = intervals.StaffingRule(target_level=target, answer_s=threshold_s, patience_s=patience or None)
         st.caption(f"合同目标：{target:.0%} 的呼叫在 {threshold_s:g} 秒内接通。"
-                   + (f"话单估计的平均耐心为 {estimate:.0f} 秒。" if estimate else "该范围内没有放弃的呼叫。")
+                   + (f"话单估计的平均耐心为 {estimate.seconds:.0f} 秒" + (
+                       f"（只有 {estimate.abandoned} 通放弃的呼叫，误差较大，可按经验修改）。"
+                       if estimate.rough() else "。") if estimate else "该范围内没有放弃的呼叫。")
                    + "所需座席按每个半小时的日均呼入与 AHT 测算（最高占用率 85%）。")
         pattern, shortfall = half_hours(store, str(store.path), store.version(), interval_scope, threshold_s, rule)
         if pattern.empty:  # a queue the vendor did not serve that month

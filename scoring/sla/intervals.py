@@ -76,7 +76,21 @@ def months(store: SlaStore, vendor: str) -> list[dt.date]:
     return [pd.Timestamp(month).date() for month in frame["month"]]
 
 
-def patience_estimate(store: SlaStore, scope: Scope) -> float | None:
+@dataclass(frozen=True)
+class Patience:
+    """Callers' mean patience estimated from the calls, and how many hung up (its evidence)."""
+    seconds: float
+    abandoned: int
+
+    def rough(self) -> bool:
+        """Too few callers hung up for the estimate to be more than a hint."""
+        return self.abandoned < FEW_ABANDONED
+
+
+FEW_ABANDONED = 30  # below this many abandoned calls, the estimate's error is large (±20 % and more)
+
+
+def patience_estimate(store: SlaStore, scope: Scope) -> Patience | None:
     """Callers' mean patience in seconds: all the time callers spent waiting (answered or not)
     ÷ the calls abandoned, the estimate of an exponential patience from censored waits.
     None when nobody hung up (patience cannot be told apart from endless)."""
@@ -84,7 +98,7 @@ def patience_estimate(store: SlaStore, scope: Scope) -> float | None:
                       f"FROM call_slots WHERE {scope.where()}").iloc[0]
     if pd.isna(row["gave_up"]) or row["gave_up"] == 0:
         return None
-    return float(row["waited"]) / float(row["gave_up"])
+    return Patience(float(row["waited"]) / float(row["gave_up"]), int(row["gave_up"]))
 
 
 def weekly_pattern(store: SlaStore, scope: Scope, threshold_s: float,
