@@ -46,11 +46,16 @@ def show_report(report: dict) -> None:
         column.metric(label, f"{value:.0f} 毫秒" if label == "延迟 p95" else f"{value:.1%}", help=note)
     if report["misses"]:
         st.caption(f"未答对的问题（{len(report['misses'])} 个）：")
-        st.table(text_table(pd.DataFrame([{
+        misses = pd.DataFrame([{
             "问题": miss["q"], "应引用": "、".join(miss["expected"]) or "（文档未涉及）",
             "实际引用": "、".join(miss["cited"]) or "—",
-            "判为未涉及": "是" if not miss["covered"] else ""} for miss in report["misses"]])),
-            hide_index=True)
+            "助手判为未涉及": "是" if not miss["covered"] else "否"} for miss in report["misses"]])
+        st.table(text_table(misses), hide_index=True)
+        st.download_button("下载未答对的问题（Excel）",
+                           lambda: table_workbook("问答质量:未答对的问题", "未答对的问题", misses,
+                                                  "问答质量", counted="题数"),
+                           f"问答质量_未答对的问题_{dt.date.today():%Y%m%d}.xlsx",
+                           key="quality_misses_download", on_click="ignore")
 
 
 tabs = st.tabs(["运行评估", "用户不满意的回答", "本行评估集"])

@@ -27,7 +27,9 @@ def test_running_a_shipped_set_shows_its_figures_and_keeps_them(quality_page):
     history = at.tabs[0].dataframe[0].value
     assert list(history["评估集"]) == ["另写集"]
     assert [button.proto.label for button in at.tabs[0].get("download_button")] == \
-        ["下载历次评估（Excel）"]  # the table's own CSV download is off: this one is escaped
+        ["下载未答对的问题（Excel）", "下载历次评估（Excel）"]  # escaped (toolbar CSV is off)
+    misses = at.tabs[0].table[0].value
+    assert set(misses["助手判为未涉及"]) <= {"是", "否"}  # never a blank cell
 
 
 def test_a_disliked_answer_becomes_a_case_and_the_bank_set_is_run(quality_page):
