@@ -42,7 +42,7 @@ def test_a_disliked_answer_becomes_an_evaluation_case_that_is_run(page: Page, ap
     runner.get_by_role("button", name="运行评估").click()
     wait_for_rerun(page)
     expect(runner.get_by_test_id("stMetric").filter(has_text="recall@1")).to_be_visible()
-    expect(runner.get_by_text("历次评估")).to_be_visible()
+    expect(runner.get_by_text("历次评估", exact=True)).to_be_visible()  # the heading
 
     page.goto(conversation)  # back to the conversation by its address, as after a refresh
     expect(page.get_by_text("外包的办公地方消防有啥要求？")).to_be_visible()
