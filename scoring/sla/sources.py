@@ -135,6 +135,7 @@ def open_source(connection: duckdb.DuckDBPyConnection, file: Path | bytes, name:
     try:
         path = file if isinstance(file, Path) else _write(workdir / f"upload{suffix}", file)
         unreadable: list[tuple[int, str]] = []
+        rescan = None  # the scans again with some columns typed (a file read as text only)
         if suffix == ".parquet":
             scan, numbered = _parquet(path, name)
         elif suffix == ".xlsx":
@@ -148,13 +149,13 @@ def open_source(connection: duckdb.DuckDBPyConnection, file: Path | bytes, name:
                 rescan = partial(_csv_scans, _utf8_csv(path, name, workdir / "utf8.csv"), False)
                 source = _describe(connection, name, *rescan(), rescan=rescan)
             except (UnreadableRows, *SCAN_ERRORS):
+                rescan = None  # read again row by row: no typed read of another file
                 clean, unreadable = _readable_rows(path, name, workdir / "readable.csv")
                 scan, numbered = _csv_scans(clean, True)
             else:
                 yield source
                 return
-        yield _describe(connection, name, scan, numbered, unreadable,
-                        rescan if suffix == ".xlsx" else None)
+        yield _describe(connection, name, scan, numbered, unreadable, rescan)
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
 
